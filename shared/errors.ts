@@ -1,0 +1,114 @@
+/**
+ * Every error the API answers with, in the spec's format: `type`, `code` where one applies,
+ * `message`, `params` for parameter errors. Each error knows its HTTP status and its body;
+ * handlers throw them and one middleware turns them into responses.
+ */
+export const ERROR_TYPES = ['api_error', 'invalid_request_error', 'idempotency_error', 'rate_limit_error'] as const;
+export type ErrorType = (typeof ERROR_TYPES)[number];
+
+export const ERROR_CODES = [
+  'parameter_missing',
+  'resource_not_found',
+  'resource_already_exists',
+  'task_template_not_found',
+  'user_not_found',
+  'user_not_permitted',
+  'member_not_found',
+  'invalid_status',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ParamError {
+  param: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  type: ErrorType;
+  code?: ErrorCode;
+  message: string;
+  params?: ParamError[];
+}
+
+export class OsmaError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: ErrorType,
+    message: string,
+    readonly code?: ErrorCode,
+    readonly params?: ParamError[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+
+  toBody(): object {
+    const body: ErrorBody = { type: this.type, message: this.message };
+    if (this.code) body.code = this.code;
+    if (this.params?.length) body.params = this.params;
+    return body;
+  }
+}
+
+export class InvalidRequestError extends OsmaError {
+  constructor(status: number, message: string, code?: ErrorCode, params?: ParamError[], headers?: Record<string, string>) {
+    super(status, 'invalid_request_error', message, code, params, headers);
+  }
+}
+
+export class ApiError extends OsmaError {
+  constructor(message = 'An internal error occurred. Retry later; if it persists, contact Osma support with the request-id.') {
+    super(500, 'api_error', message);
+  }
+}
+
+export class IdempotencyError extends OsmaError {
+  constructor(status: number, message: string) {
+    super(status, 'idempotency_error', message);
+  }
+}
+
+/** The spec fixes this body to the letter, `status_code` included. */
+export class RateLimitError extends OsmaError {
+  constructor(headers: Record<string, string> = {}) {
+    super(429, 'rate_limit_error', 'Rate limit exceeded', undefined, undefined, headers);
+  }
+
+  override toBody(): object {
+    return { type: this.type, message: this.message, status_code: this.status };
+  }
+}
+
+const INVALID_PARAMS = 'Invalid request parameter(s)';
+
+/** The one place where errors are made, so a message or status is decided once. */
+export const errors = {
+  invalidParams: (params: ParamError[]) => new InvalidRequestError(400, INVALID_PARAMS, undefined, params),
+  parameterMissing: (params: ParamError[]) =>
+    new InvalidRequestError(400, 'Missing required parameter(s)', 'parameter_missing', params),
+  malformedJson: () =>
+    new InvalidRequestError(400, 'The request body is not valid JSON. Send a JSON object.'),
+  bodyNotObject: () => new InvalidRequestError(400, 'The request body must be a JSON object.'),
+  notFound: (resource: string, id: string) =>
+    new InvalidRequestError(404, `No such ${resource}: '${id}'`, 'resource_not_found'),
+  alreadyExists: (message: string, param: string) =>
+    new InvalidRequestError(409, message, 'resource_already_exists', [{ param, message }]),
+  invalidStatus: (message: string) => new InvalidRequestError(400, message, 'invalid_status'),
+  missingApiKey: () =>
+    new InvalidRequestError(401, 'No API key provided. Pass your API key in the osma-api-key header.'),
+  invalidApiKey: () => new InvalidRequestError(401, 'Invalid API key provided.'),
+  unknownRoute: () => new InvalidRequestError(404, 'Unrecognized request URL.', 'resource_not_found'),
+  methodNotAllowed: (allowed: string[]) =>
+    new InvalidRequestError(405, 'Method not allowed for this URL.', undefined, undefined, { allow: allowed.join(', ') }),
+  bodyTooLarge: () => new InvalidRequestError(413, 'The request body is too large.'),
+  internal: () => new ApiError(),
+  rateLimited: (headers?: Record<string, string>) => new RateLimitError(headers),
+  idempotencyMismatch: () =>
+    new IdempotencyError(
+      400,
+      'Keys for idempotent requests can only be used with the same parameters they were first used with.',
+    ),
+  idempotencyInFlight: () =>
+    new IdempotencyError(409, 'A request with this idempotency key is still being processed. Retry later.'),
+};
