@@ -44,8 +44,8 @@ export class OsmaError extends Error {
   }
 
   toBody(): object {
-    const body: ErrorBody = { type: this.type, message: this.message };
-    if (this.code) body.code = this.code;
+    // Key order as the spec lists the attributes: type, code, message, params.
+    const body: ErrorBody = { type: this.type, ...(this.code && { code: this.code }), message: this.message };
     if (this.params?.length) body.params = this.params;
     return body;
   }
@@ -94,6 +94,8 @@ export const errors = {
     new InvalidRequestError(404, `No such ${resource}: '${id}'`, 'resource_not_found'),
   alreadyExists: (message: string, param: string) =>
     new InvalidRequestError(409, message, 'resource_already_exists', [{ param, message }]),
+  concurrentChange: () =>
+    new InvalidRequestError(409, 'The object was changed by another request at the same time. Retry the request.'),
   invalidStatus: (message: string) => new InvalidRequestError(400, message, 'invalid_status'),
   missingApiKey: () =>
     new InvalidRequestError(401, 'No API key provided. Pass your API key in the osma-api-key header.'),

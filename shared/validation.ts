@@ -40,8 +40,11 @@ function describe(param: string, issue: z.core.$ZodIssue): string {
   // Messages written in a schema (`{ error: '...' }`) are already full sentences.
   if (!issue.message.startsWith('Invalid') && !issue.message.startsWith('Too ')) return issue.message;
   switch (issue.code) {
-    case 'invalid_type':
-      return `${param} must be ${article(issue.expected)} ${issue.expected}`;
+    case 'invalid_type': {
+      // zod calls a record a record; to a JSON consumer it is an object.
+      const expected = issue.expected === 'record' ? 'object' : issue.expected;
+      return `${param} must be ${article(expected)} ${expected}`;
+    }
     case 'invalid_value':
       return `${param} must be one of: ${issue.values.map(String).join(', ')}`;
     case 'invalid_format':

@@ -246,12 +246,15 @@ async function writeChange(scope: Scope, current: MemberItem, next: Member): Pro
 
 class ConcurrentChange extends Error {}
 
-async function withRetries<T>(attempt: () => Promise<T>, tries = 5): Promise<T> {
+/** Lost races are retried after a short, jittered pause; a member under constant contention gets a 409. */
+async function withRetries<T>(attempt: () => Promise<T>, tries = 10): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof ConcurrentChange) || i >= tries) throw error;
+      if (!(error instanceof ConcurrentChange)) throw error;
+      if (i >= tries) throw errors.concurrentChange();
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * i));
     }
   }
 }

@@ -1,0 +1,279 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  APIGatewayRequestAuthorizerEvent,
+  Context,
+} from 'aws-lambda';
+import { errorResponse, type ApiHandler } from '#shared/http';
+import { errors, type OsmaError } from '#shared/errors';
+import { AUTHORIZER_CACHE_SECONDS, GATEWAY_RESPONSES } from '#shared/gateway-responses';
+import { logger } from '#shared/logger';
+import { routeList, type RouteDefinition } from '#shared/routes';
+
+/**
+ * A stand-in for API Gateway: it routes with the same route table as the stack, plays the
+ * REQUEST authorizer (with its result cache), turns each HTTP request into the REST API's
+ * proxy event, and calls the same handler a Lambda would. Its own answers (unknown route,
+ * wrong method, bad key, body too large) are the stack's gateway responses.
+ */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const STAGE = 'local';
+
+type Authorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+
+interface Match {
+  route: RouteDefinition;
+  pathParameters: Record<string, string> | null;
+}
+
+export async function startGateway(options: { port: number; host?: string }): Promise<{ url: string; stop: () => Promise<void> }> {
+  const handlers = new Map<string, Promise<ApiHandler>>();
+  const loadHandler = (route: RouteDefinition) => {
+    let handler = handlers.get(route.handler);
+    if (!handler) {
+      handler = import(`#functions/${route.handler}`).then((module: { handler: ApiHandler }) => module.handler);
+      handlers.set(route.handler, handler);
+    }
+    return handler;
+  };
+  const authorize = cachedAuthorizer(
+    import('#functions/authorizer').then((module: { handler: Authorizer }) => module.handler),
+  );
+
+  const server = createServer((req, res) => {
+    const requestId = randomUUID();
+    handle(req, requestId, { loadHandler, authorize })
+      .catch((error: unknown) => {
+        logger.error('local gateway failure', { request_id: requestId, error: error as Error });
+        return errorResponse(GATEWAY_RESPONSES.DEFAULT_5XX);
+      })
+      .then((result) => {
+        if (!result.headers?.['request-id']) logGatewayAnswer(requestId, req.method ?? '', req.url ?? '', result.statusCode);
+        send(res, requestId, result);
+      });
+  });
+  await listen(server, options.port, options.host ?? '127.0.0.1');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}`,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function handle(
+  req: IncomingMessage,
+  requestId: string,
+  deps: { loadHandler: (route: RouteDefinition) => Promise<ApiHandler>; authorize: ReturnType<typeof cachedAuthorizer> },
+): Promise<APIGatewayProxyResult> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const method = req.method ?? 'GET';
+  const candidates = matchPath(url.pathname);
+  if (candidates.length === 0) return gatewayError(GATEWAY_RESPONSES.MISSING_AUTHENTICATION_TOKEN);
+  const match = candidates.find((candidate) => candidate.route.method === method);
+  if (!match) return gatewayError(errors.methodNotAllowed(candidates.map((candidate) => candidate.route.method)));
+
+  const body = await readBody(req);
+  if (body === undefined) return gatewayError(GATEWAY_RESPONSES.REQUEST_TOO_LARGE);
+
+  const headers = singleValueHeaders(req);
+  let authorizerContext: Record<string, unknown> | null = null;
+  if (match.route.auth === 'apiKey') {
+    const key = headers['osma-api-key'];
+    if (!key) return gatewayError(GATEWAY_RESPONSES.UNAUTHORIZED);
+    const result = await deps.authorize(key, methodArn(method, url.pathname), requestId, headers);
+    if (result.policyDocument.Statement[0]?.Effect !== 'Allow') return gatewayError(GATEWAY_RESPONSES.ACCESS_DENIED);
+    authorizerContext = { principalId: result.principalId, ...result.context };
+  }
+
+  const event = proxyEvent({ req, url, method, headers, body, match, requestId, authorizerContext });
+  const handler = await deps.loadHandler(match.route);
+  return handler(event, lambdaContext(match.route));
+}
+
+/** The REST API's proxy event, as API Gateway builds it for a Lambda proxy integration. */
+function proxyEvent(input: {
+  req: IncomingMessage;
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+  match: Match;
+  requestId: string;
+  authorizerContext: Record<string, unknown> | null;
+}): APIGatewayProxyEvent {
+  const { req, url, method, headers, body, match, requestId, authorizerContext } = input;
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    query[name] = value;
+    (multiQuery[name] ??= []).push(value);
+  }
+  const hasQuery = Object.keys(query).length > 0;
+  return {
+    resource: match.route.path,
+    path: url.pathname,
+    httpMethod: method,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+    pathParameters: match.pathParameters,
+    stageVariables: null,
+    body: body.length > 0 ? body : null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: authorizerContext,
+      protocol: `HTTP/${req.httpVersion}`,
+      httpMethod: method,
+      path: `/${STAGE}${url.pathname}`,
+      stage: STAGE,
+      requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: match.route.operationId,
+      resourcePath: match.route.path,
+      identity: {
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? null,
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        user: null,
+        userArn: null,
+      },
+    },
+  };
+}
+
+function lambdaContext(route: RouteDefinition): Context {
+  const deadline = Date.now() + 29_000;
+  const functionName = `osma-local-${route.operationId}`;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** API Gateway's authorizer result cache: one answer per key for the cache time. */
+function cachedAuthorizer(authorizer: Promise<Authorizer>) {
+  const cache = new Map<string, { result: APIGatewayAuthorizerResult; expires: number }>();
+  return async (key: string, arn: string, requestId: string, headers: Record<string, string>) => {
+    const cached = cache.get(key);
+    if (cached && cached.expires > Date.now()) return cached.result;
+    const result = await (await authorizer)({
+      type: 'REQUEST',
+      methodArn: arn,
+      headers,
+      requestContext: { requestId },
+    } as unknown as APIGatewayRequestAuthorizerEvent);
+    cache.set(key, { result, expires: Date.now() + AUTHORIZER_CACHE_SECONDS * 1000 });
+    return result;
+  };
+}
+
+function methodArn(method: string, path: string): string {
+  return `arn:aws:execute-api:local:000000000000:local/${STAGE}/${method}${path}`;
+}
+
+function matchPath(pathname: string): Match[] {
+  const segments = trimSlashes(pathname).split('/');
+  const matches: Match[] = [];
+  for (const route of routeList) {
+    const pattern = trimSlashes(route.path).split('/');
+    if (pattern.length !== segments.length) continue;
+    const pathParameters: Record<string, string> = {};
+    const fits = pattern.every((part, index) => {
+      const segment = segments[index] ?? '';
+      if (part.startsWith('{') && part.endsWith('}')) {
+        if (segment === '') return false;
+        pathParameters[part.slice(1, -1)] = safeDecode(segment);
+        return true;
+      }
+      return part === segment;
+    });
+    if (fits) matches.push({ route, pathParameters: Object.keys(pathParameters).length ? pathParameters : null });
+  }
+  return matches;
+}
+
+function trimSlashes(path: string): string {
+  return path.replace(/^\/+|\/+$/g, '');
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function singleValueHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return headers;
+}
+
+/** The body as text, or undefined when it is over API Gateway's 10 MB limit. */
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    // Keep reading past the limit so the client gets the 413 instead of a reset connection.
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+  }
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8');
+}
+
+function gatewayError(error: OsmaError): APIGatewayProxyResult {
+  return errorResponse(error);
+}
+
+/** What API Gateway's access log would show for an answer no handler gave. */
+function logGatewayAnswer(requestId: string, method: string, path: string, status: number): void {
+  logger.info('gateway response', { request_id: requestId, method, path, status });
+}
+
+function send(res: ServerResponse, requestId: string, result: APIGatewayProxyResult): void {
+  const headers: Record<string, string> = { 'request-id': requestId };
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body ?? '', 'utf8');
+  res.writeHead(result.statusCode, { ...headers, 'content-length': String(body.length) });
+  res.end(body);
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

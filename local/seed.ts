@@ -1,0 +1,51 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateApiKey, modeOfKey, storeApiKey } from '#shared/auth/api-keys';
+import { createOrganization, getOrganization } from '#shared/organizations/organization';
+import { isConditionFailure } from '#shared/db';
+import type { Mode } from '#shared/table';
+
+/**
+ * The local stack's one organization with a test and a live key. The table keeps only the
+ * keys' hashes; the keys themselves are kept beside the data in `local-keys.json` (a local
+ * convenience, never deployed) so that a restart on the same data dir prints the same keys.
+ */
+export interface LocalSeed {
+  organization_id: string;
+  test_key: string;
+  live_key: string;
+}
+
+export async function seedLocal(options: { dataDir?: string; testKey?: string; liveKey?: string }): Promise<LocalSeed> {
+  requireMode(options.testKey, 'test', 'OSMA_TEST_API_KEY');
+  requireMode(options.liveKey, 'live', 'OSMA_LIVE_API_KEY');
+  const file = options.dataDir ? join(options.dataDir, 'local-keys.json') : undefined;
+  const saved = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LocalSeed) : undefined;
+  const organizationId =
+    saved && (await getOrganization(saved.organization_id))
+      ? saved.organization_id
+      : (await createOrganization('Local organization')).id;
+  const keep = saved?.organization_id === organizationId ? saved : undefined;
+  const seed: LocalSeed = {
+    organization_id: organizationId,
+    test_key: options.testKey ?? keep?.test_key ?? generateApiKey('test'),
+    live_key: options.liveKey ?? keep?.live_key ?? generateApiKey('live'),
+  };
+  for (const key of [seed.test_key, seed.live_key]) {
+    if (key === keep?.test_key || key === keep?.live_key) continue;
+    try {
+      await storeApiKey(organizationId, key);
+    } catch (error) {
+      // The same key given again through the environment is already stored.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+  if (file) writeFileSync(file, `${JSON.stringify(seed, null, 2)}\n`, { mode: 0o600 });
+  return seed;
+}
+
+function requireMode(key: string | undefined, mode: Mode, variable: string): void {
+  if (key !== undefined && modeOfKey(key) !== mode) {
+    throw new Error(`${variable} must start with sk_${mode}_ followed by 20 to 64 letters or digits`);
+  }
+}

@@ -1,0 +1,41 @@
+import { startLocalStack } from '#local/stack';
+
+/** `npm start`: the whole API on this machine. Settings come from the environment (README). */
+const port = Number(process.env.PORT ?? 3000);
+const dataDir = process.env.OSMA_DATA_DIR ?? '.data';
+
+try {
+  const stack = await startLocalStack({
+    port,
+    dataDir,
+    testKey: process.env.OSMA_TEST_API_KEY || undefined,
+    liveKey: process.env.OSMA_LIVE_API_KEY || undefined,
+  });
+  process.stdout.write(
+    [
+      '',
+      `Osma API listening on ${stack.url}`,
+      `  organization  ${stack.organization_id}`,
+      `  test key      ${stack.test_key}`,
+      `  live key      ${stack.live_key}`,
+      `  data          ${dataDir} (DynamoDB Local at ${stack.dynamoDbEndpoint})`,
+      '',
+      `Try: curl ${stack.url}/members --header 'osma-api-key: ${stack.test_key}'`,
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n') + '\n',
+  );
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('Stopping the local stack...\n');
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+} catch (error) {
+  process.stderr.write(`Could not start the local stack: ${(error as Error).message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startStackProcess } from './stack-process.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    apiUrl: string;
+    testKey: string;
+    liveKey: string;
+    organizationId: string;
+    dynamoDbEndpoint: string;
+    tableName: string;
+    logFile: string;
+  }
+}
+
+/**
+ * The suite runs against the local stack exactly as `npm start` runs it: one child process
+ * with DynamoDB Local, fauxqs and the gateway, on free ports and a fresh data dir. Its
+ * output (the handlers' structured logs) goes to a file that tests can read.
+ */
+export default async function setup(project: TestProject) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'osma-test-'));
+  const stack = await startStackProcess({ dataDir, logFile: join(dataDir, 'stack.log') });
+  project.provide('apiUrl', stack.url);
+  project.provide('testKey', stack.testKey);
+  project.provide('liveKey', stack.liveKey);
+  project.provide('organizationId', stack.organizationId);
+  project.provide('dynamoDbEndpoint', stack.dynamoDbEndpoint);
+  project.provide('tableName', 'osma-local');
+  project.provide('logFile', stack.logFile);
+  return async () => {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}
+

@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, writeFileSync } from 'node:fs';
+
+export interface StackProcess {
+  child: ChildProcess;
+  url: string;
+  testKey: string;
+  liveKey: string;
+  organizationId: string;
+  dynamoDbEndpoint: string;
+  logFile: string;
+  /** Everything the process printed so far. */
+  output: () => string;
+  /** Ctrl-C, as a developer stops it; resolves with the exit code. */
+  stop: () => Promise<number | null>;
+}
+
+/** Runs `local/start.ts` (what `npm start` runs) in a child process and reads what it prints. */
+export async function startStackProcess(options: {
+  dataDir: string;
+  logFile: string;
+  env?: Record<string, string>;
+}): Promise<StackProcess> {
+  writeFileSync(options.logFile, '');
+  let output = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+    env: { ...process.env, PORT: '0', OSMA_DATA_DIR: options.dataDir, POWERTOOLS_LOG_LEVEL: 'INFO', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    appendFileSync(options.logFile, chunk);
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  let timer: NodeJS.Timeout | undefined;
+  const started = await Promise.race([
+    new Promise<boolean>((resolve) => {
+      const check = () => {
+        if (/Osma API listening on .*\n[\s\S]*data .*\n/.test(output)) {
+          child.stdout!.off('data', check);
+          resolve(true);
+        }
+      };
+      child.stdout!.on('data', check);
+    }),
+    exited.then(() => false),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 60_000))),
+  ]);
+  clearTimeout(timer);
+  if (!started) {
+    child.kill('SIGKILL');
+    throw Object.assign(new Error(`The local stack did not start:\n${output}`), { output });
+  }
+  const field = (pattern: RegExp) => pattern.exec(output)?.[1] ?? '';
+  return {
+    child,
+    url: field(/listening on (http:\/\/\S+)/).replace('localhost', '127.0.0.1'),
+    testKey: field(/test key\s+(\S+)/),
+    liveKey: field(/live key\s+(\S+)/),
+    organizationId: field(/organization\s+(\S+)/),
+    dynamoDbEndpoint: field(/DynamoDB Local at (http:\/\/[^)\s]+)/),
+    logFile: options.logFile,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGINT');
+      return exited;
+    },
+  };
+}
