@@ -17,8 +17,6 @@ export interface LocalSeed {
 }
 
 export async function seedLocal(options: { dataDir?: string; testKey?: string; liveKey?: string }): Promise<LocalSeed> {
-  requireMode(options.testKey, 'test', 'OSMA_TEST_API_KEY');
-  requireMode(options.liveKey, 'live', 'OSMA_LIVE_API_KEY');
   const file = options.dataDir ? join(options.dataDir, 'local-keys.json') : undefined;
   const saved = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LocalSeed) : undefined;
   const organizationId =
@@ -42,6 +40,12 @@ export async function seedLocal(options: { dataDir?: string; testKey?: string; l
   }
   if (file) writeFileSync(file, `${JSON.stringify(seed, null, 2)}\n`, { mode: 0o600 });
   return seed;
+}
+
+/** Checked before anything starts, so a wrong setting fails at once. */
+export function checkSeedKeys(options: { testKey?: string; liveKey?: string }): void {
+  requireMode(options.testKey, 'test', 'OSMA_TEST_API_KEY');
+  requireMode(options.liveKey, 'live', 'OSMA_LIVE_API_KEY');
 }
 
 function requireMode(key: string | undefined, mode: Mode, variable: string): void {

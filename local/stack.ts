@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { ensureTable, startDynamoDbLocal } from '#local/dynamodb';
 import { startGateway } from '#local/gateway';
 import { startMessaging } from '#local/messaging';
-import { seedLocal, type LocalSeed } from '#local/seed';
+import { checkSeedKeys, seedLocal, type LocalSeed } from '#local/seed';
 
 export interface LocalStackOptions {
   port: number;
@@ -33,6 +33,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // Lambda runs Node 22; this machine's Node 20 is fine for the stand-ins, so the SDK's
   // notice about Node 20's end of support would only be noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  checkSeedKeys(options);
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const stops: (() => Promise<void>)[] = [];
