@@ -1,8 +1,8 @@
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { tableName } from '#shared/config';
 import { db } from '#shared/db';
 import { errors } from '#shared/errors';
 import { isId, type IdKind } from '#shared/ids';
-import { tableName } from '#shared/config';
 
 export interface PageRequest {
   limit: number;
@@ -15,39 +15,50 @@ export interface Page<T> {
   data: T[];
 }
 
+/** Where a list lives: one partition of the table or of an index, sorted by the objects' ids. */
+export interface ListSource {
+  index?: string;
+  partitionKey: string;
+  partitionValue: string;
+  /** The attribute that holds the object's id in this table or index. */
+  idKey: string;
+}
+
 /**
- * One page of a list, newest first, in one Query. Items sort by their id (a KSUID, so by
- * creation time); the cursor id becomes the ExclusiveStartKey, and one item more than the
- * page is read to learn whether another page follows.
+ * One page of a list, newest first, in one Query. Objects sort by id (a KSUID, so by
+ * creation time); the cursor is a key condition on the id, so the cursor object need not
+ * exist, and one item more than the page is read to learn whether another page follows.
  */
 export async function queryPage<T>(options: {
   kind: IdKind;
   request: PageRequest;
-  /** The key condition and index for the whole list. */
-  query: Pick<QueryCommandInput, 'KeyConditionExpression' | 'ExpressionAttributeValues' | 'ExpressionAttributeNames' | 'IndexName'>;
-  /** The key (table key, plus index key when querying an index) of the item with this id. */
-  keyOf: (id: string) => Record<string, string>;
+  source: ListSource;
   fromItem: (item: Record<string, unknown>) => T;
 }): Promise<Page<T>> {
-  const { kind, request, query, keyOf, fromItem } = options;
-  const cursor = request.starting_after ?? request.ending_before;
+  const { kind, request, source, fromItem } = options;
   if (request.starting_after !== undefined && request.ending_before !== undefined) {
     throw errors.invalidParams([
       { param: 'ending_before', message: 'starting_after and ending_before cannot be used together' },
     ]);
   }
+  const [param, cursor] =
+    request.ending_before !== undefined
+      ? (['ending_before', request.ending_before] as const)
+      : (['starting_after', request.starting_after] as const);
   if (cursor !== undefined && !isId(kind, cursor)) {
-    const param = request.starting_after !== undefined ? 'starting_after' : 'ending_before';
     throw errors.invalidParams([{ param, message: `${param} must be the id of a ${kind}` }]);
   }
-  const backwards = request.ending_before !== undefined;
+  const backwards = param === 'ending_before' && cursor !== undefined;
+  const idCondition = cursor === undefined ? '' : backwards ? ' AND #id > :cursor' : ' AND #id < :cursor';
   const result = await db().send(
     new QueryCommand({
       TableName: tableName(),
-      ...query,
+      IndexName: source.index,
+      KeyConditionExpression: `#pk = :pk${idCondition}`,
+      ExpressionAttributeNames: { '#pk': source.partitionKey, ...(cursor !== undefined && { '#id': source.idKey }) },
+      ExpressionAttributeValues: { ':pk': source.partitionValue, ...(cursor !== undefined && { ':cursor': cursor }) },
       ScanIndexForward: backwards,
       Limit: request.limit + 1,
-      ExclusiveStartKey: cursor === undefined ? undefined : keyOf(cursor),
     }),
   );
   const items = (result.Items ?? []).slice(0, request.limit);

@@ -154,8 +154,7 @@ export function listMembers(scope: Scope, request: PageRequest): Promise<Page<Me
   return queryPage({
     kind: 'member',
     request,
-    query: { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': memberKeys.pk(scope) } },
-    keyOf: (id) => memberKeys.key(scope, id),
+    source: { partitionKey: 'pk', partitionValue: memberKeys.pk(scope), idKey: 'sk' },
     fromItem,
   });
 }
