@@ -1,0 +1,285 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogField,
+  AccessLogFormat,
+  AuthorizationType,
+  EndpointType,
+  IdentitySource,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  type Method,
+  MockIntegration,
+  PassthroughBehavior,
+  type Resource,
+  RequestAuthorizer,
+  ResponseType,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import {
+  AUTHORIZER_CACHE_SECONDS,
+  DEFAULT_4XX_TEMPLATE,
+  GATEWAY_RESPONSES,
+  type GatewayResponseType,
+  METHOD_NOT_ALLOWED_BODY,
+} from '#shared/gateway-responses';
+import { type RouteDefinition, routeList } from '#shared/routes';
+import { OsmaFunction } from '#infra/osma-function';
+
+/** The header that carries an API key, and the authorizer's identity source. */
+export const API_KEY_HEADER = 'osma-api-key';
+
+/**
+ * Header values in gateway responses and integration responses: a literal is quoted in single
+ * quotes, a context variable is named bare (no `$`).
+ */
+const REQUEST_ID_VALUE = 'context.requestId';
+const JSON_CONTENT_TYPE_VALUE = "'application/json'";
+
+const MOCK_CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+
+export interface ApiProps {
+  stage: string;
+  table: ITable;
+  /** The routes to serve. @default routeList from #shared/routes */
+  routes?: RouteDefinition[];
+  /** Stage-wide safety net in front of the per-key rate limit the handlers apply. */
+  throttle?: { rateLimit: number; burstLimit: number };
+}
+
+/**
+ * The REST API, made from the route table: one resource per path, one Lambda function per
+ * route, the shared REQUEST authorizer on the `osma-api-key` header for `apiKey` routes, an ANY
+ * method answering 405 on every path that has methods, and gateway responses in the spec's
+ * error format, each with a `request-id` header.
+ */
+export class Api extends Construct {
+  readonly restApi: RestApi;
+  readonly authorizer: RequestAuthorizer;
+  readonly authorizerFunction: OsmaFunction;
+  /** One function per route, by operationId. */
+  readonly functions: Record<string, OsmaFunction> = {};
+  readonly accessLogs: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const routes = props.routes ?? routeList;
+    const throttle = props.throttle ?? { rateLimit: 200, burstLimit: 400 };
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      // The record of who called what; it outlives the stack like the data does.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.restApi = new RestApi(this, 'RestApi', {
+      restApiName: `osma-${props.stage}`,
+      description: `Osma API (${props.stage})`,
+      // Callers are servers; an edge-optimized endpoint would only add a CloudFront hop.
+      endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      // Execution logging would need the account-wide API Gateway CloudWatch role; access logs suffice.
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: props.stage,
+        metricsEnabled: true,
+        throttlingRateLimit: throttle.rateLimit,
+        throttlingBurstLimit: throttle.burstLimit,
+        accessLogDestination: new LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: AccessLogFormat.custom(
+          jsonLogFormat({
+            requestId: AccessLogField.contextRequestId(),
+            extendedRequestId: AccessLogField.contextExtendedRequestId(),
+            requestTime: AccessLogField.contextRequestTime(),
+            ip: AccessLogField.contextIdentitySourceIp(),
+            userAgent: AccessLogField.contextIdentityUserAgent(),
+            httpMethod: AccessLogField.contextHttpMethod(),
+            resourcePath: AccessLogField.contextResourcePath(),
+            path: AccessLogField.contextPath(),
+            protocol: AccessLogField.contextProtocol(),
+            status: AccessLogField.contextStatus(),
+            responseLength: AccessLogField.contextResponseLength(),
+            responseLatency: AccessLogField.contextResponseLatency(),
+            integrationLatency: AccessLogField.contextIntegrationLatency(),
+            errorResponseType: AccessLogField.contextErrorResponseType(),
+            authorizerError: AccessLogField.contextAuthorizerError(),
+            organizationId: AccessLogField.contextAuthorizer('organization_id'),
+            mode: AccessLogField.contextAuthorizer('mode'),
+          }, {
+            // Already a quoted JSON string, so the line stays valid JSON whatever the message holds.
+            errorMessage: AccessLogField.contextErrorMessageString(),
+          }),
+        ),
+      },
+    });
+
+    this.authorizerFunction = new OsmaFunction(this, 'Authorizer', {
+      entry: 'functions/authorizer.ts',
+      stage: props.stage,
+      description: `API key authorizer on the ${API_KEY_HEADER} header (${props.stage})`,
+    });
+    this.authorizerFunction.bindTable(props.table, 'read');
+
+    this.authorizer = new RequestAuthorizer(this, 'ApiKeyAuthorizer', {
+      handler: this.authorizerFunction,
+      identitySources: [IdentitySource.header(API_KEY_HEADER)],
+      // A revoked key keeps working for at most this long: the README states it.
+      resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
+    });
+
+    const methodsByResource = new Map<Resource, string[]>();
+    for (const route of routes) {
+      const resource = this.restApi.root.resourceForPath(route.path);
+      const fn = new OsmaFunction(this, constructId(route.operationId), {
+        entry: `functions/${route.handler}.ts`,
+        stage: props.stage,
+        description: `${route.method} ${route.path} (${route.operationId}, ${props.stage})`,
+      });
+      if (route.tableAccess !== 'none') fn.bindTable(props.table, route.tableAccess);
+      this.functions[route.operationId] = fn;
+
+      const method = resource.addMethod(route.method, new LambdaIntegration(fn, { proxy: true, allowTestInvoke: false }), {
+        operationName: route.operationId,
+        ...(route.auth === 'apiKey'
+          ? { authorizer: this.authorizer, authorizationType: AuthorizationType.CUSTOM }
+          : { authorizationType: AuthorizationType.NONE }),
+      });
+      acknowledgeMethod(method, route.auth === 'none');
+      methodsByResource.set(resource, [...(methodsByResource.get(resource) ?? []), route.method]);
+    }
+
+    for (const [resource, methods] of methodsByResource) {
+      this.addMethodNotAllowed(resource, methods);
+    }
+    this.addGatewayResponses();
+
+    Validations.of(this.restApi).acknowledge(
+      {
+        id: 'AwsSolutions-APIG2',
+        reason:
+          'Requests are validated in each handler with the zod schemas of the route table, which also answer ' +
+          'in the spec error format (API Gateway validators would answer in their own).',
+      },
+      {
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'No AWS WAF web ACL yet (a cost and rule set to decide per deployment): abuse is bounded by API keys, ' +
+          'the per-key rate limit and stage throttling. Revisit before the API is opened to self sign-up.',
+      },
+      {
+        id: 'AwsSolutions-APIG6',
+        reason:
+          'Execution logging needs the account-wide API Gateway CloudWatch role, a regional singleton that other ' +
+          'stacks share; JSON access logs record every request with its request id, status, error type and ' +
+          'authorizer error, and each function logs its own work.',
+      },
+    );
+  }
+
+  /**
+   * API Gateway answers a known path with an unknown method as if the path did not exist
+   * (403 Missing Authentication Token). Explicit methods take precedence over ANY, so an ANY
+   * method with a mock integration catches exactly the other methods and answers 405.
+   */
+  private addMethodNotAllowed(resource: Resource, methods: string[]): void {
+    const allow = [...new Set(methods)].sort().join(', ');
+    const method = resource.addMethod(
+      'ANY',
+      new MockIntegration({
+        passthroughBehavior: PassthroughBehavior.WHEN_NO_MATCH,
+        // The mock reads its status from the request template; the usual body types each get one.
+        requestTemplates: Object.fromEntries(MOCK_CONTENT_TYPES.map((type) => [type, '{"statusCode": 405}'])),
+        integrationResponses: [
+          {
+            // No selection pattern: this is the default response, whatever the mock answers.
+            statusCode: '405',
+            responseTemplates: { 'application/json': METHOD_NOT_ALLOWED_BODY },
+            responseParameters: {
+              'method.response.header.request-id': REQUEST_ID_VALUE,
+              'method.response.header.content-type': JSON_CONTENT_TYPE_VALUE,
+              'method.response.header.allow': `'${allow}'`,
+            },
+          },
+        ],
+      }),
+      {
+        authorizationType: AuthorizationType.NONE,
+        methodResponses: [
+          {
+            statusCode: '405',
+            responseParameters: {
+              'method.response.header.request-id': true,
+              'method.response.header.content-type': true,
+              'method.response.header.allow': true,
+            },
+          },
+        ],
+      },
+    );
+    acknowledgeMethod(method, true);
+  }
+
+  /**
+   * API Gateway's own answers in the spec's error format. The two DEFAULT_ types keep the
+   * status API Gateway chose: setting one there would rewrite every 4XX (or 5XX, a 504
+   * timeout included) to a single code. The others carry the status of their error.
+   */
+  private addGatewayResponses(): void {
+    const responseHeaders = { 'request-id': REQUEST_ID_VALUE, 'content-type': JSON_CONTENT_TYPE_VALUE };
+    for (const type of Object.keys(GATEWAY_RESPONSES) as GatewayResponseType[]) {
+      const error = GATEWAY_RESPONSES[type];
+      const isDefault = type.startsWith('DEFAULT_');
+      this.restApi.addGatewayResponse(pascalCase(type), {
+        type: ResponseType.of(type),
+        ...(isDefault ? {} : { statusCode: String(error.status) }),
+        responseHeaders,
+        templates: { 'application/json': JSON.stringify(error.toBody()) },
+      });
+    }
+    this.restApi.addGatewayResponse('Default4xx', {
+      type: ResponseType.DEFAULT_4XX,
+      responseHeaders,
+      templates: { 'application/json': DEFAULT_4XX_TEMPLATE },
+    });
+  }
+}
+
+function acknowledgeMethod(method: Method, unauthenticated: boolean): void {
+  Validations.of(method).acknowledge({
+    id: 'AwsSolutions-COG4',
+    reason:
+      'The spec authenticates API consumers with the osma-api-key header, checked by the Lambda REQUEST ' +
+      'authorizer; Cognito user pools are not part of it.',
+  });
+  if (unauthenticated) {
+    Validations.of(method).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Deliberately open: a route the route table marks auth "none", or the ANY mock that only answers 405 ' +
+        'and reaches no backend.',
+    });
+  }
+}
+
+/** One JSON object per request: `quoted` values are written in quotes, `raw` ones (already JSON) as they are. */
+function jsonLogFormat(quoted: Record<string, string>, raw: Record<string, string>): string {
+  const members = [
+    ...Object.entries(quoted).map(([name, value]) => `${JSON.stringify(name)}:${JSON.stringify(value)}`),
+    ...Object.entries(raw).map(([name, value]) => `${JSON.stringify(name)}:${value}`),
+  ];
+  return `{${members.join(',')}}`;
+}
+
+/** `getMember` -> `GetMember`, `MISSING_AUTHENTICATION_TOKEN` -> `MissingAuthenticationToken`. */
+function constructId(operationId: string): string {
+  return operationId.charAt(0).toUpperCase() + operationId.slice(1);
+}
+
+function pascalCase(type: string): string {
+  return type
+    .toLowerCase()
+    .split('_')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}

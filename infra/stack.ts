@@ -1,0 +1,52 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { Api } from '#infra/api';
+import { FileStorage } from '#infra/files';
+import { WebhookQueue } from '#infra/queue';
+import { Storage } from '#infra/storage';
+
+export interface OsmaStackProps extends StackProps {
+  /** The deployed stage: the API stage name, and OSMA_STAGE in every function. */
+  stage: string;
+}
+
+/** One Osma stage: the table, the webhook queue, the files bucket and the REST API. */
+export class OsmaStack extends Stack {
+  readonly stage: string;
+  readonly table: Table;
+  readonly webhookQueue: Queue;
+  readonly webhookDeadLetterQueue: Queue;
+  readonly bucket: Bucket;
+  readonly api: Api;
+  readonly restApi: RestApi;
+
+  constructor(scope: Construct, id: string, props: OsmaStackProps) {
+    super(scope, id, props);
+    this.stage = props.stage;
+
+    const storage = new Storage(this, 'Storage');
+    this.table = storage.table;
+
+    const webhooks = new WebhookQueue(this, 'Webhooks');
+    this.webhookQueue = webhooks.queue;
+    this.webhookDeadLetterQueue = webhooks.deadLetterQueue;
+
+    this.bucket = new FileStorage(this, 'Files').bucket;
+
+    this.api = new Api(this, 'Api', { stage: props.stage, table: this.table });
+    this.restApi = this.api.restApi;
+
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'Base URL of the Osma API for this stage',
+      value: this.restApi.url,
+    });
+    new CfnOutput(this, 'TableName', {
+      description: 'The DynamoDB table (OSMA_TABLE_NAME)',
+      value: this.table.tableName,
+    });
+  }
+}

@@ -1,0 +1,435 @@
+import { readFileSync } from 'node:fs';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnResource } from 'aws-cdk-lib';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { API_KEY_HEADER } from '#infra/api';
+import { OsmaStack } from '#infra/stack';
+import { WEBHOOK_MAX_RECEIVE_COUNT } from '#infra/queue';
+import {
+  AUTHORIZER_CACHE_SECONDS,
+  DEFAULT_4XX_TEMPLATE,
+  GATEWAY_RESPONSES,
+  METHOD_NOT_ALLOWED_BODY,
+} from '#shared/gateway-responses';
+import { routeList } from '#shared/routes';
+import { TABLE_DEFINITION } from '#shared/table';
+
+const STAGE = 'test';
+const WRITE_ACTION = /PutItem|UpdateItem|DeleteItem|TransactWrite|BatchWrite/;
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string }>;
+
+/** The same feature flags `cdk synth` uses, with esbuild bundling skipped for speed. */
+function makeApp(): App {
+  const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'));
+  return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+}
+
+function logicalId(construct: { node: { defaultChild?: unknown } }): string {
+  const child = construct.node.defaultChild as CfnResource;
+  return Stack.of(child).getLogicalId(child);
+}
+
+function ofType(resources: Resources, type: string) {
+  return Object.entries(resources).filter(([, resource]) => resource.Type === type);
+}
+
+/** `/members/{id}` for every AWS::ApiGateway::Resource logical id, by walking ParentId up to the root. */
+function resourcePaths(resources: Resources): Map<string, string> {
+  const paths = new Map<string, string>();
+  const pathOf = (id: string): string => {
+    const known = paths.get(id);
+    if (known) return known;
+    const properties = resources[id]!.Properties!;
+    const parent = properties.ParentId as { Ref?: string };
+    const path = `${parent.Ref ? pathOf(parent.Ref) : ''}/${properties.PathPart}`;
+    paths.set(id, path);
+    return path;
+  };
+  for (const [id] of ofType(resources, 'AWS::ApiGateway::Resource')) pathOf(id);
+  return paths;
+}
+
+/** Every action of every IAM policy attached to the role. */
+function roleActions(resources: Resources, roleId: string): string[] {
+  return ofType(resources, 'AWS::IAM::Policy')
+    .filter(([, policy]) => (policy.Properties!.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
+    .flatMap(([, policy]) => policy.Properties!.PolicyDocument.Statement as { Action: string | string[] }[])
+    .flatMap((statement) => [statement.Action].flat());
+}
+
+describe('OsmaStack', () => {
+  let app: App;
+  let stack: OsmaStack;
+  let template: Template;
+  let resources: Resources;
+
+  beforeAll(() => {
+    // Prepare
+    app = makeApp();
+    stack = new OsmaStack(app, 'OsmaTest', { stage: STAGE });
+
+    // Act
+    template = Template.fromStack(stack);
+    resources = template.toJSON().Resources as Resources;
+  });
+
+  it('makes exactly one Lambda function per route plus the authorizer, each with the Osma defaults', () => {
+    // Prepare
+    const tableRef = { Ref: logicalId(stack.table) };
+
+    // Act
+    const functions = template.findResources('AWS::Lambda::Function');
+
+    // Assess
+    expect(Object.keys(functions)).toHaveLength(routeList.length + 1);
+    for (const route of routeList) {
+      const fn = stack.api.functions[route.operationId];
+      expect(fn, route.operationId).toBeDefined();
+      const properties = functions[logicalId(fn!)]!.Properties;
+      expect(properties.Description).toBe(`${route.method} ${route.path} (${route.operationId}, ${STAGE})`);
+      expect(properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: 512,
+        Timeout: 10,
+        LoggingConfig: { LogGroup: { Ref: expect.stringContaining('Logs') } },
+        Environment: {
+          Variables: {
+            NODE_OPTIONS: '--enable-source-maps',
+            POWERTOOLS_SERVICE_NAME: 'osma-api',
+            OSMA_STAGE: STAGE,
+            ...(route.tableAccess === 'none' ? {} : { OSMA_TABLE_NAME: tableRef }),
+          },
+        },
+      });
+    }
+    expect(functions[logicalId(stack.api.authorizerFunction)]!.Properties.Environment.Variables.OSMA_TABLE_NAME).toEqual(
+      tableRef,
+    );
+  });
+
+  it('keeps every function log group for one month', () => {
+    // Act
+    const functionLogGroups = Object.values(template.findResources('AWS::Lambda::Function')).map(
+      (fn) => fn.Properties.LoggingConfig.LogGroup.Ref as string,
+    );
+
+    // Assess
+    for (const id of functionLogGroups) {
+      expect(resources[id]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
+    }
+  });
+
+  it('exposes each route as its method on its path, behind the API key authorizer when auth is apiKey', () => {
+    // Prepare
+    const paths = resourcePaths(resources);
+    const authorizerId = logicalId(stack.api.authorizer);
+    const methods = ofType(resources, 'AWS::ApiGateway::Method').map(
+      ([, method]): Record<string, any> => ({
+        ...method.Properties!,
+        path: paths.get(method.Properties!.ResourceId.Ref as string),
+      }),
+    );
+
+    // Act / Assess
+    for (const route of routeList) {
+      const found = methods.filter((method) => method.path === route.path && method.HttpMethod === route.method);
+      expect(found, `${route.method} ${route.path}`).toHaveLength(1);
+      const method = found[0]!;
+      expect(method.Integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
+      expect(JSON.stringify(method.Integration.Uri)).toContain(logicalId(stack.api.functions[route.operationId]!));
+      if (route.auth === 'apiKey') {
+        expect(method).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
+      } else {
+        expect(method.AuthorizationType).toBe('NONE');
+        expect(method.AuthorizerId).toBeUndefined();
+      }
+    }
+  });
+
+  it('uses one cached REQUEST authorizer on the osma-api-key header', () => {
+    // Act
+    const authorizers = template.findResources('AWS::ApiGateway::Authorizer');
+
+    // Assess
+    expect(Object.values(authorizers)).toHaveLength(1);
+    const properties = Object.values(authorizers)[0]!.Properties;
+    expect(properties).toMatchObject({
+      Type: 'REQUEST',
+      IdentitySource: `method.request.header.${API_KEY_HEADER}`,
+      AuthorizerResultTtlInSeconds: AUTHORIZER_CACHE_SECONDS,
+    });
+    expect(JSON.stringify(properties.AuthorizerUri)).toContain(logicalId(stack.api.authorizerFunction));
+  });
+
+  it('answers any other method on a known path with a 405 mock, without an authorizer', () => {
+    // Prepare
+    const paths = resourcePaths(resources);
+    const routePaths = [...new Set(routeList.map((route) => route.path))];
+
+    // Act
+    const anyMethods = ofType(resources, 'AWS::ApiGateway::Method')
+      .map(([, method]) => method.Properties!)
+      .filter((method) => method.HttpMethod === 'ANY');
+
+    // Assess
+    expect(anyMethods.map((method) => paths.get(method.ResourceId.Ref)).sort()).toEqual(routePaths.sort());
+    expect(ofType(resources, 'AWS::ApiGateway::Method')).toHaveLength(routeList.length + routePaths.length);
+    for (const method of anyMethods) {
+      const allowed = routeList
+        .filter((route) => route.path === paths.get(method.ResourceId.Ref))
+        .map((route) => route.method)
+        .sort()
+        .join(', ');
+      expect(method).toMatchObject({
+        AuthorizationType: 'NONE',
+        Integration: {
+          Type: 'MOCK',
+          RequestTemplates: { 'application/json': '{"statusCode": 405}' },
+          IntegrationResponses: [
+            {
+              StatusCode: '405',
+              ResponseTemplates: { 'application/json': METHOD_NOT_ALLOWED_BODY },
+              ResponseParameters: {
+                'method.response.header.request-id': 'context.requestId',
+                'method.response.header.content-type': "'application/json'",
+                'method.response.header.allow': `'${allowed}'`,
+              },
+            },
+          ],
+        },
+        MethodResponses: [{ StatusCode: '405' }],
+      });
+      expect(method.Integration.IntegrationResponses[0].SelectionPattern).toBeUndefined();
+      expect(method.AuthorizerId).toBeUndefined();
+    }
+  });
+
+  it('builds the table from TABLE_DEFINITION: keys, every GSI, stream, PITR, TTL, on demand, retained', () => {
+    // Act
+    const tables = template.findResources('AWS::DynamoDB::Table');
+
+    // Assess
+    expect(Object.values(tables)).toHaveLength(1);
+    const table = Object.values(tables)[0]!;
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
+    });
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual(
+      TABLE_DEFINITION.globalIndexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    );
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          IndexName: 'gsi1',
+          KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }],
+        }),
+        expect.objectContaining({
+          IndexName: 'gsi2',
+          KeySchema: [{ AttributeName: 'gsi2pk', KeyType: 'HASH' }, { AttributeName: 'gsi2sk', KeyType: 'RANGE' }],
+        }),
+      ]),
+    );
+    const indexKeys = TABLE_DEFINITION.globalIndexes.flatMap((index) => [index.partitionKey, index.sortKey]);
+    const stringKeys = ['pk', 'sk', ...indexKeys];
+    expect(table.Properties.AttributeDefinitions).toEqual(
+      expect.arrayContaining(stringKeys.map((name) => ({ AttributeName: name, AttributeType: 'S' }))),
+    );
+  });
+
+  it('answers every gateway response in the spec error format with a request-id header', () => {
+    // Prepare
+    const headers = {
+      'gatewayresponse.header.request-id': 'context.requestId',
+      'gatewayresponse.header.content-type': "'application/json'",
+    };
+
+    // Act
+    const responses = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse')).map(
+      (response) => response.Properties,
+    );
+
+    // Assess
+    expect(responses).toHaveLength(Object.keys(GATEWAY_RESPONSES).length + 1);
+    for (const [type, error] of Object.entries(GATEWAY_RESPONSES)) {
+      const response = responses.find((candidate) => candidate.ResponseType === type);
+      expect(response, type).toBeDefined();
+      expect(response.ResponseParameters).toEqual(headers);
+      expect(response.ResponseTemplates).toEqual({ 'application/json': JSON.stringify(error.toBody()) });
+      if (type.startsWith('DEFAULT_')) {
+        // A status here would rewrite every response of the class (a 504 timeout included).
+        expect(response.StatusCode, type).toBeUndefined();
+      } else {
+        expect(response.StatusCode, type).toBe(String(error.status));
+      }
+    }
+    expect(responses.find((response) => response.ResponseType === 'ACCESS_DENIED').StatusCode).toBe('401');
+    expect(responses.find((response) => response.ResponseType === 'MISSING_AUTHENTICATION_TOKEN').StatusCode).toBe('404');
+    expect(responses.find((response) => response.ResponseType === 'DEFAULT_4XX')).toMatchObject({
+      ResponseParameters: headers,
+      ResponseTemplates: { 'application/json': DEFAULT_4XX_TEMPLATE },
+    });
+  });
+
+  it('deploys the stage with JSON access logs, metrics and throttling', () => {
+    // Act
+    const stages = Object.values(template.findResources('AWS::ApiGateway::Stage'));
+
+    // Assess
+    expect(stages).toHaveLength(1);
+    const stage = stages[0]!;
+    expect(stage.Properties).toMatchObject({
+      StageName: STAGE,
+      MethodSettings: [{ MetricsEnabled: true, ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 }],
+    });
+    expect(JSON.stringify(stage.Properties.AccessLogSetting.DestinationArn)).toContain(logicalId(stack.api.accessLogs));
+    // Every access log line must parse as JSON, whatever the variables hold.
+    const sampleLine = (stage.Properties.AccessLogSetting.Format as string)
+      .replaceAll(/"\$[^"]*"/g, '"value"')
+      .replaceAll(/\$context\.error\.messageString/g, '"a \\"quoted\\" message"');
+    expect(JSON.parse(sampleLine)).toMatchObject({ requestId: 'value', status: 'value', errorMessage: 'a "quoted" message' });
+    const apiUrl = JSON.stringify(template.findOutputs('ApiUrl').ApiUrl?.Value);
+    expect(apiUrl).toContain(logicalId(stack.restApi));
+    expect(apiUrl).toContain(JSON.stringify({ Ref: logicalId(stack.restApi.deploymentStage) }));
+    template.hasOutput('TableName', { Value: { Ref: logicalId(stack.table) } });
+  });
+
+  it('redrives undeliverable webhooks to an encrypted, TLS-only dead-letter queue', () => {
+    // Prepare
+    const dlqId = logicalId(stack.webhookDeadLetterQueue);
+
+    // Act
+    const queue = resources[logicalId(stack.webhookQueue)]!;
+
+    // Assess
+    expect(queue.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: WEBHOOK_MAX_RECEIVE_COUNT },
+    });
+    expect(resources[dlqId]!.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    for (const id of [logicalId(stack.webhookQueue), dlqId]) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('keeps the files bucket private, encrypted, TLS-only and retained', () => {
+    // Prepare
+    const bucketId = logicalId(stack.bucket);
+
+    // Act
+    const bucket = resources[bucketId]!;
+
+    // Assess
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('grants read routes and the authorizer no write action, write routes their writes, and nothing on *', () => {
+    // Prepare
+    const readers = [
+      ...routeList.filter((route) => route.tableAccess === 'read').map((route) => stack.api.functions[route.operationId]!),
+      stack.api.authorizerFunction,
+    ];
+    const writers = routeList
+      .filter((route) => route.tableAccess === 'readWrite')
+      .map((route) => stack.api.functions[route.operationId]!);
+    expect(readers.length).toBeGreaterThan(1);
+    expect(writers.length).toBeGreaterThan(0);
+
+    // Act
+    const actionsOf = (fn: (typeof readers)[number]) => roleActions(resources, logicalId(fn.serviceRole));
+
+    // Assess
+    for (const fn of readers) {
+      const actions = actionsOf(fn);
+      expect(actions).toContain('dynamodb:GetItem');
+      expect(actions).toContain('dynamodb:Query');
+      expect(actions.filter((action) => WRITE_ACTION.test(action))).toEqual([]);
+      expect(actions).not.toContain('dynamodb:Scan');
+    }
+    for (const fn of writers) {
+      expect(actionsOf(fn)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem']));
+    }
+    const statements = ofType(resources, 'AWS::IAM::Policy').flatMap(
+      ([, policy]) => policy.Properties!.PolicyDocument.Statement as { Resource: unknown; Action: unknown }[],
+    );
+    for (const statement of statements) {
+      expect(JSON.stringify(statement.Resource)).not.toMatch(/"\*"|\/index\/\*/);
+      expect(JSON.stringify(statement.Action)).not.toContain('*');
+    }
+    template.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);
+  });
+
+  it('has no unacknowledged cdk-nag AwsSolutions finding and no CDK error', () => {
+    // Act
+    const report = new AwsSolutionsChecks().validateScope(app);
+    const findings = report.violations.map((violation) => {
+      const paths = violation.violatingResources.map((resource) => resource.constructPath);
+      return `${violation.ruleName} (${violation.severity}): ${paths.join(', ')}`;
+    });
+
+    // Assess
+    expect(findings).toEqual([]);
+    expect(report.success).toBe(true);
+    expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+  });
+
+  it('runs a cdk-nag check that does catch findings (control)', () => {
+    // Prepare
+    const controlApp = new App();
+    const controlStack = new Stack(controlApp, 'Control');
+    new Bucket(controlStack, 'Open');
+
+    // Act
+    const report = new AwsSolutionsChecks().validateScope(controlApp);
+
+    // Assess
+    expect(report.violations.map((violation) => violation.ruleName)).toEqual(
+      expect.arrayContaining(['AwsSolutions-S1', 'AwsSolutions-S10']),
+    );
+  });
+});
