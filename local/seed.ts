@@ -4,6 +4,8 @@ import { generateApiKey, modeOfKey, storeApiKey } from '#shared/auth/api-keys';
 import { createOrganization, getOrganization } from '#shared/organizations/organization';
 import { isConditionFailure } from '#shared/db';
 import type { Mode } from '#shared/table';
+import { putUsers } from '#shared/users/user';
+import type { User } from '#shared/users/schemas';
 
 /**
  * The local stack's one organization with a test and a live key. The table keeps only the
@@ -14,7 +16,15 @@ export interface LocalSeed {
   organization_id: string;
   test_key: string;
   live_key: string;
+  users: Pick<User, 'id' | 'full_name' | 'status'>[];
 }
+
+/** Users the management plane would have made: one of each status, so assignment rules can be tried. */
+const LOCAL_USERS: Pick<User, 'email' | 'full_name' | 'roles' | 'status'>[] = [
+  { email: 'alice@osma.local', full_name: 'Alice Active', roles: [{ title: 'Pharmacist' }], status: 'active' },
+  { email: 'ivan@osma.local', full_name: 'Ivan Invited', roles: [{ title: 'Nurse' }], status: 'invited' },
+  { email: 'ina@osma.local', full_name: 'Ina Inactive', roles: [{ title: 'Care coordinator' }], status: 'inactive' },
+];
 
 export async function seedLocal(options: { dataDir?: string; testKey?: string; liveKey?: string }): Promise<LocalSeed> {
   const file = options.dataDir ? join(options.dataDir, 'local-keys.json') : undefined;
@@ -24,10 +34,14 @@ export async function seedLocal(options: { dataDir?: string; testKey?: string; l
       ? saved.organization_id
       : (await createOrganization('Local organization')).id;
   const keep = saved?.organization_id === organizationId ? saved : undefined;
+  const users = keep?.users?.length
+    ? keep.users
+    : (await putUsers(organizationId, LOCAL_USERS)).map(({ id, full_name, status }) => ({ id, full_name, status }));
   const seed: LocalSeed = {
     organization_id: organizationId,
     test_key: options.testKey ?? keep?.test_key ?? generateApiKey('test'),
     live_key: options.liveKey ?? keep?.live_key ?? generateApiKey('live'),
+    users,
   };
   for (const key of [seed.test_key, seed.live_key]) {
     if (key === keep?.test_key || key === keep?.live_key) continue;

@@ -19,6 +19,7 @@ try {
       `  test key      ${stack.test_key}`,
       `  live key      ${stack.live_key}`,
       `  data          ${dataDir} (DynamoDB Local at ${stack.dynamoDbEndpoint})`,
+      ...stack.users.map((user) => `  user          ${user.id}  ${user.full_name} (${user.status})`),
       '',
       `Try: curl ${stack.url}/members --header 'osma-api-key: ${stack.test_key}'`,
       'Ctrl-C stops everything.',

@@ -96,6 +96,11 @@ export const errors = {
     new InvalidRequestError(409, message, 'resource_already_exists', [{ param, message }]),
   concurrentChange: () =>
     new InvalidRequestError(409, 'The object was changed by another request at the same time. Retry the request.'),
+  /** A resource named in the body (not the URL) that does not exist in this mode: 400, naming the parameter. */
+  referenceNotFound: (code: 'task_template_not_found' | 'member_not_found' | 'user_not_found', param: string, message: string) =>
+    new InvalidRequestError(400, message, code, [{ param, message }]),
+  userNotPermitted: (param: string, message: string) =>
+    new InvalidRequestError(400, message, 'user_not_permitted', [{ param, message }]),
   invalidStatus: (message: string) => new InvalidRequestError(400, message, 'invalid_status'),
   missingApiKey: () =>
     new InvalidRequestError(401, 'No API key provided. Pass your API key in the osma-api-key header.'),

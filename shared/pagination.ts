@@ -24,18 +24,27 @@ export interface ListSource {
   idKey: string;
 }
 
+/** A condition on attributes that the list's key cannot express (a second filter). */
+export interface ListFilter {
+  expression: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
 /**
- * One page of a list, newest first, in one Query. Objects sort by id (a KSUID, so by
- * creation time); the cursor is a key condition on the id, so the cursor object need not
- * exist, and one item more than the page is read to learn whether another page follows.
+ * One page of a list, newest first. Objects sort by id (a KSUID, so by creation time); the
+ * cursor is a key condition on the id, so the cursor object need not exist, and one item
+ * more than the page is read to learn whether another page follows. Without a filter that
+ * is one Query; with one, Queries go on until the page is full or the list ends.
  */
 export async function queryPage<T>(options: {
   kind: IdKind;
   request: PageRequest;
   source: ListSource;
+  filter?: ListFilter;
   fromItem: (item: Record<string, unknown>) => T;
 }): Promise<Page<T>> {
-  const { kind, request, source, fromItem } = options;
+  const { kind, request, source, filter, fromItem } = options;
   if (request.starting_after !== undefined && request.ending_before !== undefined) {
     throw errors.invalidParams([
       { param: 'ending_before', message: 'starting_after and ending_before cannot be used together' },
@@ -50,18 +59,34 @@ export async function queryPage<T>(options: {
   }
   const backwards = param === 'ending_before' && cursor !== undefined;
   const idCondition = cursor === undefined ? '' : backwards ? ' AND #id > :cursor' : ' AND #id < :cursor';
-  const result = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: source.index,
-      KeyConditionExpression: `#pk = :pk${idCondition}`,
-      ExpressionAttributeNames: { '#pk': source.partitionKey, ...(cursor !== undefined && { '#id': source.idKey }) },
-      ExpressionAttributeValues: { ':pk': source.partitionValue, ...(cursor !== undefined && { ':cursor': cursor }) },
-      ScanIndexForward: backwards,
-      Limit: request.limit + 1,
-    }),
-  );
-  const items = (result.Items ?? []).slice(0, request.limit);
+  const found: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const result = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: source.index,
+        KeyConditionExpression: `#pk = :pk${idCondition}`,
+        FilterExpression: filter?.expression,
+        ExpressionAttributeNames: {
+          '#pk': source.partitionKey,
+          ...(cursor !== undefined && { '#id': source.idKey }),
+          ...filter?.names,
+        },
+        ExpressionAttributeValues: {
+          ':pk': source.partitionValue,
+          ...(cursor !== undefined && { ':cursor': cursor }),
+          ...filter?.values,
+        },
+        ScanIndexForward: backwards,
+        Limit: filter ? Math.max(request.limit + 1, 100) : request.limit + 1,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    found.push(...(result.Items ?? []));
+    startKey = result.LastEvaluatedKey;
+  } while (filter && startKey && found.length <= request.limit);
+  const items = found.slice(0, request.limit);
   if (backwards) items.reverse();
-  return { has_next: (result.Items?.length ?? 0) > request.limit, data: items.map(fromItem) };
+  return { has_next: found.length > request.limit, data: items.map(fromItem) };
 }

@@ -1,6 +1,6 @@
 /**
  * The one DynamoDB table, described once for both the CDK stack and the local stack.
- * Keys are strings; global secondary indexes are overloaded (gsi1pk/gsi1sk, gsi2pk/gsi2sk)
+ * Keys are strings; global secondary indexes are overloaded (gsiNpk/gsiNsk)
  * so that each entity module decides what it indexes.
  */
 export const TABLE_DEFINITION = {
@@ -10,6 +10,7 @@ export const TABLE_DEFINITION = {
   globalIndexes: [
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   ],
 } as const;
 

@@ -1,12 +1,16 @@
+// Deep equality that ignores key order: DynamoDB keeps none in maps.
+import { isDeepStrictEqual } from 'node:util';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/config';
 import { db, failedConditions, isConditionFailure } from '#shared/db';
 import { errors } from '#shared/errors';
 import { isId, newId } from '#shared/ids';
 import { queryPage, type Page, type PageRequest } from '#shared/pagination';
-import { metadataProblems } from '#shared/schemas';
+import { ConcurrentChange, withRetries } from '#shared/optimistic';
+import { mergeMetadata } from '#shared/metadata';
 import { scopeKey, type Scope } from '#shared/table';
 import { timestamp } from '#shared/time';
+import { orderedTransitions } from '#shared/transitions';
 import type { CreateMemberInput, Member, UpdateMemberInput } from '#shared/members/schemas';
 
 /**
@@ -51,7 +55,7 @@ export function fromItem(item: object): Member {
     name: m.name,
     email: m.email,
     status: m.status,
-    status_transitions: m.status_transitions,
+    status_transitions: orderedTransitions(m.status_transitions),
     date_of_birth: m.date_of_birth,
     biological_sex: m.biological_sex,
     gender_identity: m.gender_identity,
@@ -133,7 +137,7 @@ export async function updateMember(scope: Scope, id: string, input: UpdateMember
     const current = await readItem(scope, id);
     if (current.status === 'deleted') throw errors.invalidStatus(`Member ${id} is deleted and cannot be changed.`);
     const next = applyUpdate(fromItem(current), input);
-    if (JSON.stringify(next) === JSON.stringify(fromItem(current))) return next;
+    if (isDeepStrictEqual(next, fromItem(current))) return next;
     next.updated_at = timestamp();
     await writeChange(scope, current, next);
     return next;
@@ -182,20 +186,6 @@ function withStatus(member: Member, status: MemberStatus, at: string): Member {
   };
 }
 
-/** Null or empty values unset keys; the limits hold for the merged result. */
-function mergeMetadata(current: Record<string, string>, changes: Record<string, string | null> = {}): Record<string, string> {
-  const merged = { ...current };
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === null || value === '') delete merged[key];
-    else merged[key] = value;
-  }
-  const problems = metadataProblems(merged);
-  if (problems.length) {
-    throw errors.invalidParams(problems.map(({ path, message }) => ({ param: ['metadata', ...path].join('.'), message })));
-  }
-  return merged;
-}
-
 async function writeChange(scope: Scope, current: MemberItem, next: Member): Promise<void> {
   const put = {
     TableName: tableName(),
@@ -240,20 +230,5 @@ async function writeChange(scope: Scope, current: MemberItem, next: Member): Pro
     if (failed?.includes(2)) throw emailTaken(next.email);
     if (failed?.length) throw new ConcurrentChange();
     throw error;
-  }
-}
-
-class ConcurrentChange extends Error {}
-
-/** Lost races are retried after a short, jittered pause; a member under constant contention gets a 409. */
-async function withRetries<T>(attempt: () => Promise<T>, tries = 10): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof ConcurrentChange)) throw error;
-      if (i >= tries) throw errors.concurrentChange();
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * i));
-    }
   }
 }

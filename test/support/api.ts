@@ -1,6 +1,7 @@
 import { inject } from 'vitest';
 import { generateApiKey, storeApiKey } from '#shared/auth/api-keys';
 import { createOrganization } from '#shared/organizations/organization';
+import { putUsers } from '#shared/users/user';
 
 /** Calls to the local stack over real HTTP, as a consumer makes them. */
 export const stack = {
@@ -51,14 +52,19 @@ export async function call<T = any>(
   return { status: response.status, headers: response.headers, body, text };
 }
 
-/** A fresh organization with its own keys, so a test's data is its own. */
-export async function newOrganization(): Promise<{ organizationId: string; testKey: string; liveKey: string }> {
+/** A fresh organization with its own keys and one user of each status, so a test's data is its own. */
+export async function newOrganization() {
   const organization = await createOrganization('Test organization');
   const testKey = generateApiKey('test');
   const liveKey = generateApiKey('live');
   await storeApiKey(organization.id, testKey);
   await storeApiKey(organization.id, liveKey);
-  return { organizationId: organization.id, testKey, liveKey };
+  const [active, invited, inactive] = await putUsers(organization.id, [
+    { email: 'active@osma.test', full_name: 'Active User', roles: [{ title: 'Pharmacist' }], status: 'active' },
+    { email: 'invited@osma.test', full_name: 'Invited User', roles: [], status: 'invited' },
+    { email: 'inactive@osma.test', full_name: 'Inactive User', roles: [{ title: 'Nurse' }], status: 'inactive' },
+  ]);
+  return { organizationId: organization.id, testKey, liveKey, users: { active: active!, invited: invited!, inactive: inactive! } };
 }
 
 export const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
