@@ -2,6 +2,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/config';
+import { objectFromItem } from '#shared/items';
 import { db, failedConditions, isConditionFailure } from '#shared/db';
 import { errors } from '#shared/errors';
 import { isId, newId } from '#shared/ids';
@@ -10,8 +11,7 @@ import { ConcurrentChange, withRetries } from '#shared/optimistic';
 import { mergeMetadata } from '#shared/metadata';
 import { scopeKey, type Scope } from '#shared/table';
 import { timestamp } from '#shared/time';
-import { orderedTransitions } from '#shared/transitions';
-import type { CreateMemberInput, Member, UpdateMemberInput } from '#shared/members/schemas';
+import { member as memberSchema, type CreateMemberInput, type Member, type UpdateMemberInput } from '#shared/members/schemas';
 
 /**
  * Members: one item per member in the partition of its organization and mode, sorted by id,
@@ -21,23 +21,11 @@ import type { CreateMemberInput, Member, UpdateMemberInput } from '#shared/membe
  */
 type MemberStatus = Member['status'];
 
-interface MemberItem {
+interface MemberItem extends Member {
   pk: string;
   sk: string;
   entity: 'member';
   version: number;
-  id: string;
-  name: string;
-  email: string;
-  status: MemberStatus;
-  status_transitions: Member['status_transitions'];
-  date_of_birth: string | null;
-  biological_sex: Member['biological_sex'];
-  gender_identity: string | null;
-  live_mode: boolean;
-  metadata: Record<string, string>;
-  created_at: string;
-  updated_at: string;
 }
 
 export const memberKeys = {
@@ -46,23 +34,7 @@ export const memberKeys = {
   emailLock: (scope: Scope, email: string) => ({ pk: `${scopeKey(scope)}#MEMBER_EMAIL`, sk: email.toLowerCase() }),
 };
 
-export function fromItem(item: object): Member {
-  const m = item as unknown as MemberItem;
-  return {
-    id: m.id,
-    created_at: m.created_at,
-    updated_at: m.updated_at,
-    name: m.name,
-    email: m.email,
-    status: m.status,
-    status_transitions: orderedTransitions(m.status_transitions),
-    date_of_birth: m.date_of_birth,
-    biological_sex: m.biological_sex,
-    gender_identity: m.gender_identity,
-    live_mode: m.live_mode,
-    metadata: m.metadata,
-  };
-}
+export const fromItem = objectFromItem(memberSchema);
 
 function toItem(scope: Scope, member: Member, version: number): MemberItem {
   return { ...memberKeys.key(scope, member.id), entity: 'member', version, ...member };

@@ -2,13 +2,14 @@
 import { isDeepStrictEqual } from 'node:util';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/config';
+import { objectFromItem } from '#shared/items';
 import { db, failedConditions } from '#shared/db';
 import { errors } from '#shared/errors';
 import { newId } from '#shared/ids';
 import { queryPage, type Page, type PageRequest } from '#shared/pagination';
 import { scopeKey, type Scope } from '#shared/table';
 import { timestamp } from '#shared/time';
-import type { CreateTaskTemplateInput, TaskTemplate, UpdateTaskTemplateInput } from '#shared/task-templates/schemas';
+import { taskTemplate, type CreateTaskTemplateInput, type TaskTemplate, type UpdateTaskTemplateInput } from '#shared/task-templates/schemas';
 
 /**
  * Task templates, versioned. The latest version is the item under the template's
@@ -26,21 +27,7 @@ export const templateKeys = {
   listIndex: (scope: Scope) => `${scopeKey(scope)}#TEMPLATE`,
 };
 
-export function fromItem(item: object): TaskTemplate {
-  const t = item as TaskTemplate;
-  return {
-    id: t.id,
-    reference: t.reference,
-    version: t.version,
-    name: t.name,
-    description: t.description,
-    renderless: t.renderless,
-    parameters: t.parameters,
-    live_mode: t.live_mode,
-    created_at: t.created_at,
-    updated_at: t.updated_at,
-  };
-}
+export const fromItem = objectFromItem(taskTemplate);
 
 const templateNotFound = (reference: string) => errors.notFound('task template', reference);
 

@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/config';
+import { objectFromItem } from '#shared/items';
 import { db, failedConditions } from '#shared/db';
 import { errors } from '#shared/errors';
 import { eventItem, type EventType } from '#shared/events/outbox';
@@ -15,9 +16,8 @@ import { queryPage, type ListFilter, type ListSource, type Page } from '#shared/
 import { scopeKey, type Scope } from '#shared/table';
 import { templateKeys } from '#shared/task-templates/template';
 import type { TaskTemplate } from '#shared/task-templates/schemas';
-import type { CreateTaskInput, ListTasksQuery, Task, TaskStatus, UpdateTaskInput } from '#shared/tasks/schemas';
+import { task as taskSchema, type CreateTaskInput, type ListTasksQuery, type Task, type TaskStatus, type UpdateTaskInput } from '#shared/tasks/schemas';
 import { timestamp } from '#shared/time';
-import { orderedTransitions } from '#shared/transitions';
 import { userKeys } from '#shared/users/user';
 
 /**
@@ -50,28 +50,7 @@ const NEXT_STATUSES: Record<TaskStatus, TaskStatus[]> = {
   deleted: [],
 };
 
-export function fromItem(item: object): Task {
-  const t = item as Task;
-  return {
-    id: t.id,
-    template: t.template,
-    template_version: t.template_version,
-    status: t.status,
-    priority: t.priority,
-    assigned_to: t.assigned_to,
-    created_by: t.created_by,
-    member: t.member,
-    description: t.description,
-    parameters: t.parameters,
-    data: t.data,
-    external_url: t.external_url,
-    live_mode: t.live_mode,
-    metadata: t.metadata,
-    created_at: t.created_at,
-    updated_at: t.updated_at,
-    status_transitions: orderedTransitions(t.status_transitions),
-  };
-}
+export const fromItem = objectFromItem(taskSchema);
 
 function toItem(scope: Scope, task: Task, version: number): Record<string, unknown> {
   return {

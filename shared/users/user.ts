@@ -1,12 +1,12 @@
 import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/config';
+import { objectFromItem } from '#shared/items';
 import { db } from '#shared/db';
 import { errors } from '#shared/errors';
 import { isId, newId } from '#shared/ids';
 import { queryPage, type Page, type PageRequest } from '#shared/pagination';
 import { timestamp } from '#shared/time';
-import { orderedTransitions } from '#shared/transitions';
-import type { User } from '#shared/users/schemas';
+import { user as userSchema, type User } from '#shared/users/schemas';
 
 /**
  * Users are the people who do the work. Unlike every other resource they are the same in
@@ -18,19 +18,7 @@ export const userKeys = {
   key: (organizationId: string, id: string) => ({ pk: userKeys.pk(organizationId), sk: id }),
 };
 
-export function fromItem(item: object): User {
-  const u = item as User;
-  return {
-    id: u.id,
-    created_at: u.created_at,
-    updated_at: u.updated_at,
-    email: u.email,
-    full_name: u.full_name,
-    roles: u.roles,
-    status: u.status,
-    status_transitions: orderedTransitions(u.status_transitions),
-  };
-}
+export const fromItem = objectFromItem(userSchema);
 
 export async function getUser(organizationId: string, id: string): Promise<User> {
   if (!isId('user', id)) throw errors.notFound('user', id);
