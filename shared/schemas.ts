@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ERROR_CODES, ERROR_TYPES } from '#shared/errors';
 import { isIsoDate } from '#shared/time';
 

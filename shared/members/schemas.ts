@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDate, metadataInput, metadataOutput, statusTransition, timestampSchema } from '#shared/schemas';
 
 export const MEMBER_STATUSES = ['active', 'inactive', 'deleted'] as const;

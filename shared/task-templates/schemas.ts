@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { schemaProblem } from '#shared/json-schema';
 import { timestampSchema } from '#shared/schemas';
 

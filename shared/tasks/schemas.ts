@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { listQuery, metadataInput, metadataOutput, statusTransition, timestampSchema } from '#shared/schemas';
 
 export const TASK_STATUSES = ['ready', 'in_progress', 'completed', 'deleted'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { statusTransition, timestampSchema } from '#shared/schemas';
 
 export const USER_STATUSES = ['active', 'inactive', 'invited'] as const;

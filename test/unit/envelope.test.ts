@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { errors } from '#shared/errors';
 import { apiHandler } from '#shared/http';
 import type { RouteDefinition } from '#shared/routes';
