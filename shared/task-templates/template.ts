@@ -5,6 +5,7 @@ import { tableName } from '#shared/config';
 import { objectFromItem } from '#shared/items';
 import { db, failedConditions } from '#shared/db';
 import { errors } from '#shared/errors';
+import { schemaProblem } from '#shared/json-schema';
 import { newId } from '#shared/ids';
 import { queryPage, type Page, type PageRequest } from '#shared/pagination';
 import { scopeKey, type Scope } from '#shared/table';
@@ -32,6 +33,7 @@ export const fromItem = objectFromItem(taskTemplate);
 const templateNotFound = (reference: string) => errors.notFound('task template', reference);
 
 export async function createTaskTemplate(scope: Scope, input: CreateTaskTemplateInput): Promise<TaskTemplate> {
+  checkSchema(input.parameters);
   const now = timestamp();
   const template: TaskTemplate = {
     id: newId('taskTemplate'),
@@ -70,6 +72,7 @@ export async function getTaskTemplate(scope: Scope, reference: string, version?:
 
 /** Every change makes a new version; a change that changes nothing makes none. */
 export async function updateTaskTemplate(scope: Scope, reference: string, input: UpdateTaskTemplateInput): Promise<TaskTemplate> {
+  checkSchema(input.parameters);
   const current = await getTaskTemplate(scope, reference);
   const next: TaskTemplate = {
     ...current,
@@ -135,4 +138,9 @@ async function writeVersion(
       ],
     }),
   );
+}
+
+function checkSchema(parameters: object | null | undefined): void {
+  const problem = parameters ? schemaProblem(parameters) : undefined;
+  if (problem) throw errors.invalidParams([{ param: 'parameters', message: problem }]);
 }
