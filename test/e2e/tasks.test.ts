@@ -297,6 +297,33 @@ describe('update a task', () => {
   });
 });
 
+describe('concurrent task changes', () => {
+  it('keeps every change of many concurrent updates, each with its own event-carrying write', async () => {
+    const task = (await createTask()).body;
+
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => post(`/tasks/${task.id}`, { metadata: { [`k${i}`]: 'v' } })),
+    );
+
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const final = await call('GET', `/tasks/${task.id}`, { key: org.testKey });
+    expect(Object.keys(final.body.metadata).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `k${i}`).sort());
+  });
+
+  it('completes a task once when two requests race to complete it', async () => {
+    const task = (await createTask()).body;
+
+    const [first, second] = await Promise.all([
+      post(`/tasks/${task.id}`, { status: 'completed' }),
+      post(`/tasks/${task.id}`, { status: 'completed' }),
+    ]);
+
+    expect([first.status, second.status].sort()).toEqual([200, 400]);
+    const final = await call('GET', `/tasks/${task.id}`, { key: org.testKey });
+    expect(final.body.status_transitions).toHaveLength(1);
+  });
+});
+
 describe('delete a task', () => {
   it('soft deletes with a transition; a second delete is invalid_status', async () => {
     const task = (await createTask()).body;
