@@ -1,8 +1,9 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { tableName } from '#shared/config';
-import { db, isConditionFailure } from '#shared/db';
+import { db, failedConditions, isConditionFailure } from '#shared/db';
 import { errors } from '#shared/errors';
 import { fileKeys, objectKey } from '#shared/files/keys';
 import type { CreatedFile, CreateFileInput, File, FileDownload, FileStatus } from '#shared/files/schemas';
@@ -49,7 +50,7 @@ export async function createFile(scope: Scope, input: CreateFileInput): Promise<
   // The body schema has checked content_type and size against the settings.
   const settings = fileSettings();
   const task = input.task ?? null;
-  if (task !== null) await checkTask(scope, task);
+  if (task !== null && !isId('task', task)) throw taskNotFound(scope, task);
 
   const id = newId('file');
   const key = objectKey(scope, id);
@@ -81,9 +82,7 @@ export async function createFile(scope: Scope, input: CreateFileInput): Promise<
     created_at: timestamp(),
     object_key: key,
   };
-  await db().send(
-    new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-  );
+  await writeItem(scope, item);
   return { ...fromItem(item), upload_url: uploadUrl, expiration: settings.uploadExpiresSeconds };
 }
 
@@ -148,20 +147,43 @@ async function markUploaded(scope: Scope, id: string, size: number): Promise<voi
   }
 }
 
-/** A file may name a task of its own organization and mode that is not deleted. */
-async function checkTask(scope: Scope, task: string): Promise<void> {
-  const notFound = () =>
-    errors.referenceNotFound('resource_not_found', 'task', `No task with the id '${task}' exists in ${scope.mode} mode.`);
-  if (!isId('task', task)) throw notFound();
-  const { Item } = await db().send(
-    new GetCommand({
-      TableName: tableName(),
-      Key: taskKeys.key(scope, task),
-      ProjectionExpression: '#status',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ConsistentRead: true,
-    }),
-  );
-  if (!Item) throw notFound();
-  if (Item.status === 'deleted') throw errors.invalidStatus(`Task ${task} is deleted; files cannot name it.`);
+/**
+ * A file may name a task of its own organization and mode that is not deleted. That is a
+ * condition check in the same transaction as the file, not a read before it.
+ */
+async function writeItem(scope: Scope, item: FileItem): Promise<void> {
+  const put = { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' };
+  if (item.task === null) {
+    await db().send(new PutCommand(put));
+    return;
+  }
+  const task = item.task;
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: put },
+          {
+            ConditionCheck: {
+              TableName: tableName(),
+              Key: taskKeys.key(scope, task),
+              ConditionExpression: 'attribute_exists(pk) AND #status <> :deleted',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':deleted': 'deleted' },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!failedConditions(error)?.includes(1)) throw error;
+    // The task's old image comes back only when it exists: then it is deleted.
+    const exists = Boolean((error as TransactionCanceledException).CancellationReasons?.[1]?.Item);
+    if (exists) throw errors.invalidStatus(`Task ${task} is deleted; files cannot name it.`);
+    throw taskNotFound(scope, task);
+  }
 }
+
+const taskNotFound = (scope: Scope, task: string) =>
+  errors.referenceNotFound('resource_not_found', 'task', `No task with the id '${task}' exists in ${scope.mode} mode.`);
