@@ -16,6 +16,7 @@ import {
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
@@ -43,6 +44,8 @@ const MOCK_CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencod
 export interface ApiProps {
   stage: string;
   table: ITable;
+  /** The files bucket, for routes with `fileAccess`. */
+  bucket?: IBucket;
   /** The routes to serve. @default routeList from #shared/routes */
   routes?: RouteDefinition[];
   /** Stage-wide safety net in front of the per-key rate limit the handlers apply. */
@@ -135,8 +138,15 @@ export class Api extends Construct {
         entry: `functions/${route.handler}.ts`,
         stage: props.stage,
         description: `${route.method} ${route.path} (${route.operationId}, ${props.stage})`,
+        // The S3 presigner is not part of the SDK the runtime promises; it must also match the
+        // client-s3 it signs with, so the file functions carry their own SDK.
+        bundleAwsSdk: route.fileAccess !== undefined,
       });
       if (route.tableAccess !== 'none') fn.bindTable(props.table, route.tableAccess);
+      if (route.fileAccess) {
+        if (!props.bucket) throw new Error(`${route.operationId} needs the files bucket: pass it as the bucket prop`);
+        fn.bindFiles(props.bucket, route.fileAccess);
+      }
       this.functions[route.operationId] = fn;
 
       const method = resource.addMethod(route.method, new LambdaIntegration(fn, { proxy: true, allowTestInvoke: false }), {

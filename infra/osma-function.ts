@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { objectKeyPatterns } from '#shared/files/keys';
 import { TABLE_DEFINITION } from '#shared/table';
 
 /** The repository root: entries, the lock file and tsconfig.json are resolved from here. */
@@ -36,6 +38,19 @@ export const TABLE_WRITE_ACTIONS = [
   'dynamodb:ConditionCheckItem',
 ] as const;
 
+/** What a function may do in the files bucket (see `fileAccess` in the route table). */
+export type FileAccess = 'upload' | 'download';
+
+/**
+ * One action each. A presigned URL carries the permissions of the role that signed it, so the
+ * upload function can sign PUTs and the download function GETs (and HeadObject, which
+ * s3:GetObject covers), each only for keys of the file key scheme.
+ */
+export const FILE_ACTIONS: Record<FileAccess, string[]> = {
+  upload: ['s3:PutObject'],
+  download: ['s3:GetObject'],
+};
+
 export interface OsmaFunctionProps {
   /** The handler module, relative to the repository root, e.g. `functions/members/get.ts`. */
   entry: string;
@@ -47,6 +62,12 @@ export interface OsmaFunctionProps {
   memorySize?: number;
   /** @default 10 seconds */
   timeout?: Duration;
+  /**
+   * Bundle the AWS SDK instead of using the one the Lambda runtime ships. For code that needs
+   * an SDK package the runtime does not promise (the S3 presigner), at the version it was
+   * tested with. @default false
+   */
+  bundleAwsSdk?: boolean;
 }
 
 /**
@@ -100,7 +121,7 @@ export class OsmaFunction extends NodejsFunction {
         tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
         // The Node.js 22 runtime ships the AWS SDK v3; bundling it is a cold-start trade-off
         // left to the benchmark.
-        externalModules: ['@aws-sdk/*'],
+        externalModules: props.bundleAwsSdk ? [] : ['@aws-sdk/*'],
       },
     });
     this.serviceRole = role;
@@ -129,5 +150,31 @@ export class OsmaFunction extends NodejsFunction {
       }),
     );
     this.addEnvironment('OSMA_TABLE_NAME', table.tableName);
+  }
+
+  /**
+   * Grants one files action on the object key scheme only (`files/org_*\/<mode>/file_*`, see
+   * shared/files/keys.ts), never the whole bucket, and tells the function the bucket's name.
+   * No s3:ListBucket: the function could otherwise list every organization's keys.
+   */
+  bindFiles(bucket: IBucket, access: FileAccess): void {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: FILE_ACTIONS[access],
+        resources: objectKeyPatterns().map((pattern) => bucket.arnForObjects(pattern)),
+      }),
+    );
+    this.addEnvironment('OSMA_FILES_BUCKET', bucket.bucketName);
+    // cdk-nag 3 names each wildcard resource as its own finding: `Resource::<Logical.Arn>/pattern`.
+    const bucketArn = `<${Stack.of(this).resolve((bucket.node.defaultChild as CfnResource).logicalId)}.Arn>`;
+    for (const pattern of objectKeyPatterns()) {
+      Validations.of(this.serviceRole).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${bucketArn}/${pattern}]`,
+        reason:
+          'The wildcards are the file key scheme itself (files/org_*/<mode>/file_*): organization and file ids are ' +
+          "known only per request, and the handler builds every key from the caller's organization and mode. One " +
+          'action: PutObject to presign uploads, or GetObject to check objects and presign downloads.',
+      });
+    }
   }
 }

@@ -20,6 +20,7 @@ export class OsmaStack extends Stack {
   readonly table: Table;
   readonly webhookQueue: Queue;
   readonly webhookDeadLetterQueue: Queue;
+  readonly files: FileStorage;
   readonly bucket: Bucket;
   readonly api: Api;
   readonly restApi: RestApi;
@@ -35,9 +36,10 @@ export class OsmaStack extends Stack {
     this.webhookQueue = webhooks.queue;
     this.webhookDeadLetterQueue = webhooks.deadLetterQueue;
 
-    this.bucket = new FileStorage(this, 'Files').bucket;
+    this.files = new FileStorage(this, 'Files');
+    this.bucket = this.files.bucket;
 
-    this.api = new Api(this, 'Api', { stage: props.stage, table: this.table });
+    this.api = new Api(this, 'Api', { stage: props.stage, table: this.table, bucket: this.bucket });
     this.restApi = this.api.restApi;
 
     new CfnOutput(this, 'ApiUrl', {

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { ensureTable, startDynamoDbLocal } from '#local/dynamodb';
 import { startGateway } from '#local/gateway';
 import { startMessaging } from '#local/messaging';
+import { startS3Gate } from '#local/s3-gate';
 import { checkSeedKeys, seedLocal, type LocalSeed } from '#local/seed';
 
 export interface LocalStackOptions {
@@ -22,6 +23,7 @@ export interface LocalStack extends LocalSeed {
 }
 
 const REGION = 'us-east-1';
+const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const TABLE_NAME = 'osma-local';
 
 /**
@@ -45,14 +47,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(dynamo.stop);
     const messaging = await startMessaging({ port: await freePort(), region: REGION });
     stops.push(messaging.stop);
+    // S3 goes through a gate that checks presigned URLs as S3 does (fauxqs checks none).
+    const s3Gate = await startS3Gate({ upstream: messaging.endpoint, credentials: CREDENTIALS });
+    stops.push(s3Gate.stop);
 
     Object.assign(process.env, {
       AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SQS: messaging.endpoint,
-      AWS_ENDPOINT_URL_S3: messaging.endpoint,
+      AWS_ENDPOINT_URL_S3: s3Gate.endpoint,
       OSMA_STAGE: 'local',
       OSMA_TABLE_NAME: TABLE_NAME,
       OSMA_WEBHOOK_QUEUE_URL: messaging.webhookQueueUrl,

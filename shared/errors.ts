@@ -97,8 +97,14 @@ export const errors = {
   concurrentChange: () =>
     new InvalidRequestError(409, 'The object was changed by another request at the same time. Retry the request.'),
   /** A resource named in the body (not the URL) that does not exist in this mode: 400, naming the parameter. */
-  referenceNotFound: (code: 'task_template_not_found' | 'member_not_found' | 'user_not_found', param: string, message: string) =>
-    new InvalidRequestError(400, message, code, [{ param, message }]),
+  referenceNotFound: (
+    code: 'task_template_not_found' | 'member_not_found' | 'user_not_found' | 'resource_not_found',
+    param: string,
+    message: string,
+  ) => new InvalidRequestError(400, message, code, [{ param, message }]),
+  /** File ids in a task's data that are not files of this organization and mode, each named by its path. */
+  fileReferencesNotFound: (params: ParamError[]) =>
+    new InvalidRequestError(400, 'The data references files that do not exist in this mode.', 'resource_not_found', params),
   userNotPermitted: (param: string, message: string) =>
     new InvalidRequestError(400, message, 'user_not_permitted', [{ param, message }]),
   invalidStatus: (message: string) => new InvalidRequestError(400, message, 'invalid_status'),

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { createFileBody, createdFile, fileDownload } from '#shared/files/schemas';
 import { createMemberBody, member, updateMemberBody } from '#shared/members/schemas';
 import { idPath, listOf, listQuery } from '#shared/schemas';
 import {
@@ -29,6 +30,12 @@ export interface RouteDefinition {
   auth: 'apiKey' | 'none';
   /** What the function may do to the table: the least its grant allows. */
   tableAccess: 'read' | 'readWrite' | 'none';
+  /**
+   * What the function may do in the files bucket, only within the file key scheme: presign
+   * uploads (`upload`: s3:PutObject) or check objects and presign downloads (`download`:
+   * s3:GetObject). Absent: no access to the bucket at all.
+   */
+  fileAccess?: 'upload' | 'download';
   summary: string;
   tags: string[];
   request: {
@@ -247,6 +254,34 @@ export const routes = {
     tags: ['Users'],
     request: { query: listQuery },
     success: { status: 200, description: 'A page of users, newest first.', schema: listOf(user) },
+  }),
+  createFile: define({
+    operationId: 'createFile',
+    method: 'POST',
+    path: '/files',
+    handler: 'files/create',
+    auth: 'apiKey',
+    tableAccess: 'readWrite',
+    fileAccess: 'upload',
+    summary: 'Create a file and a presigned URL to upload its content (extension)',
+    tags: ['Files'],
+    request: { body: createFileBody },
+    success: { status: 201, description: 'The new file, pending, with its upload_url.', schema: createdFile },
+  }),
+  getFile: define({
+    operationId: 'getFile',
+    method: 'GET',
+    path: '/files/{id}',
+    handler: 'files/get',
+    auth: 'apiKey',
+    // Writes once: the first GET that finds the content marks the file uploaded.
+    tableAccess: 'readWrite',
+    fileAccess: 'download',
+    summary: 'Get one file: a presigned, expiring URL to download it',
+    tags: ['Files'],
+    request: { path: idPath },
+    success: { status: 200, description: 'The download URL and its expiration in seconds.', schema: fileDownload },
+    errors: [404],
   }),
 } satisfies Record<string, RouteDefinition>;
 

@@ -7,6 +7,7 @@ import { objectFromItem } from '#shared/items';
 import { db, failedConditions } from '#shared/db';
 import { errors } from '#shared/errors';
 import { eventItem, type EventType } from '#shared/events/outbox';
+import { assertFileReferences } from '#shared/files/references';
 import { isId, newId } from '#shared/ids';
 import { schemaErrors } from '#shared/json-schema';
 import { memberKeys } from '#shared/members/member';
@@ -130,6 +131,8 @@ export async function updateTask(scope: Scope, id: string, input: UpdateTaskInpu
     if (input.priority !== undefined) next.priority = input.priority;
     if (input.description !== undefined) next.description = input.description;
     if (input.external_url !== undefined) next.external_url = input.external_url;
+    // File ids in the data must be files of this organization and mode.
+    if (input.data !== undefined) await assertFileReferences(scope, input.data);
     if (input.data !== undefined) next.data = input.data;
     if (input.metadata !== undefined) {
       next.metadata = input.metadata === null ? {} : mergeMetadata(current.metadata, input.metadata);

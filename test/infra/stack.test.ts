@@ -6,6 +6,8 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY_HEADER } from '#infra/api';
+import { FILE_ACCESS_LOG_DAYS } from '#infra/files';
+import { FILE_ACTIONS } from '#infra/osma-function';
 import { OsmaStack } from '#infra/stack';
 import { WEBHOOK_MAX_RECEIVE_COUNT } from '#infra/queue';
 import {
@@ -14,6 +16,7 @@ import {
   GATEWAY_RESPONSES,
   METHOD_NOT_ALLOWED_BODY,
 } from '#shared/gateway-responses';
+import { objectKeyPatterns } from '#shared/files/keys';
 import { routeList } from '#shared/routes';
 import { TABLE_DEFINITION } from '#shared/table';
 
@@ -51,6 +54,15 @@ function resourcePaths(resources: Resources): Map<string, string> {
   };
   for (const [id] of ofType(resources, 'AWS::ApiGateway::Resource')) pathOf(id);
   return paths;
+}
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+/** Every statement of every IAM policy attached to the role. */
+function roleStatements(resources: Resources, roleId: string): Statement[] {
+  return ofType(resources, 'AWS::IAM::Policy')
+    .filter(([, policy]) => (policy.Properties!.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
+    .flatMap(([, policy]) => policy.Properties!.PolicyDocument.Statement as Statement[]);
 }
 
 /** Every action of every IAM policy attached to the role. */
@@ -366,6 +378,94 @@ describe('OsmaStack', () => {
         ]),
       },
     });
+  });
+
+  it('logs every request to the files bucket in a private access-log bucket, and lets browsers PUT and GET', () => {
+    // Prepare
+    const bucketId = logicalId(stack.bucket);
+    const logsId = logicalId(stack.files.accessLogs);
+
+    // Act
+    const bucket = resources[bucketId]!;
+    const logs = resources[logsId]!;
+
+    // Assess
+    expect(bucket.Properties).toMatchObject({
+      LoggingConfiguration: { DestinationBucketName: { Ref: logsId }, LogFilePrefix: 'files/' },
+      CorsConfiguration: {
+        CorsRules: [{ AllowedMethods: ['PUT', 'GET'], AllowedOrigins: ['*'], AllowedHeaders: ['content-type'] }],
+      },
+    });
+    expect(logs.DeletionPolicy).toBe('Retain');
+    expect(logs.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      LifecycleConfiguration: { Rules: [{ ExpirationInDays: FILE_ACCESS_LOG_DAYS, Status: 'Enabled' }] },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logsId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject' }),
+        ]),
+      },
+    });
+  });
+
+  it('lets only the file routes reach the bucket: one action each, on the file key scheme only', () => {
+    // Prepare
+    const bucketArn = { 'Fn::GetAtt': [logicalId(stack.bucket), 'Arn'] };
+    const fileRoutes = routeList.filter((route) => route.fileAccess);
+    const otherFunctions = [
+      ...routeList.filter((route) => !route.fileAccess).map((route) => stack.api.functions[route.operationId]!),
+      stack.api.authorizerFunction,
+    ];
+    expect(fileRoutes.map((route) => [route.operationId, route.fileAccess])).toEqual([
+      ['createFile', 'upload'],
+      ['getFile', 'download'],
+    ]);
+    const functions = template.findResources('AWS::Lambda::Function');
+    const s3Statements = (fn: (typeof otherFunctions)[number]) =>
+      roleStatements(resources, logicalId(fn.serviceRole)).filter((statement) =>
+        [statement.Action].flat().some((action) => action.startsWith('s3:')),
+      );
+
+    // Act / Assess
+    for (const route of fileRoutes) {
+      const fn = stack.api.functions[route.operationId]!;
+      const statements = s3Statements(fn);
+      expect(statements, route.operationId).toHaveLength(1);
+      const patterns = objectKeyPatterns().map((pattern) => ({ 'Fn::Join': ['', [bucketArn, `/${pattern}`]] }));
+      expect(statements[0]).toEqual({
+        Effect: 'Allow',
+        Action: FILE_ACTIONS[route.fileAccess!].join(),
+        Resource: expect.arrayContaining(patterns),
+      });
+      expect(statements[0]!.Resource).toHaveLength(patterns.length);
+      expect(functions[logicalId(fn)]!.Properties.Environment.Variables.OSMA_FILES_BUCKET).toEqual({
+        Ref: logicalId(stack.bucket),
+      });
+    }
+    expect(objectKeyPatterns()).toEqual(['files/org_*/test/file_*', 'files/org_*/live/file_*']);
+    expect(FILE_ACTIONS).toEqual({ upload: ['s3:PutObject'], download: ['s3:GetObject'] });
+    for (const fn of otherFunctions) {
+      expect(s3Statements(fn), fn.node.id).toEqual([]);
+      expect(functions[logicalId(fn)]!.Properties.Environment.Variables.OSMA_FILES_BUCKET, fn.node.id).toBeUndefined();
+    }
+    // No role anywhere may list the bucket or reach it as a whole.
+    const everyStatement = ofType(resources, 'AWS::IAM::Policy').flatMap(
+      ([, policy]) => policy.Properties!.PolicyDocument.Statement as Statement[],
+    );
+    expect(JSON.stringify(everyStatement)).not.toContain('s3:ListBucket');
+    for (const statement of everyStatement) {
+      for (const resource of [statement.Resource].flat()) expect(resource).not.toEqual(bucketArn);
+    }
   });
 
   it('grants read routes and the authorizer no write action, write routes their writes, and nothing on *', () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { STACK_SETTINGS } from './stack-settings.ts';
 import { startStackProcess } from './stack-process.ts';
 
 declare module 'vitest' {
@@ -23,7 +24,7 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), 'osma-test-'));
-  const stack = await startStackProcess({ dataDir, logFile: join(dataDir, 'stack.log') });
+  const stack = await startStackProcess({ dataDir, logFile: join(dataDir, 'stack.log'), env: STACK_SETTINGS });
   project.provide('apiUrl', stack.url);
   project.provide('testKey', stack.testKey);
   project.provide('liveKey', stack.liveKey);
