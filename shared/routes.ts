@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { createMemberBody, member, updateMemberBody } from '#shared/members/schemas';
-import { idPath, listOf, listQuery } from '#shared/schemas';
+import { idPath, listOf, listQuery, openApiDocumentBody, openApiYamlBody } from '#shared/schemas';
 
 /**
  * The route table: the one list from which the CDK stack makes a function per route, the
@@ -28,7 +28,13 @@ export interface RouteDefinition {
     body?: z.ZodObject;
   };
   /** The success response; error responses follow from the auth and request parts. */
-  success: { status: 200 | 201; description: string; schema: z.ZodType };
+  success: {
+    status: 200 | 201;
+    description: string;
+    schema: z.ZodType;
+    /** `application/json` unless said otherwise; other types are answered as text. */
+    contentType?: 'application/json' | 'application/yaml';
+  };
   /** Error statuses this route can answer beyond the ones every route can. */
   errors?: number[];
 }
@@ -100,6 +106,73 @@ export const routes = {
     request: { query: listQuery },
     success: { status: 200, description: 'A page of members, newest first.', schema: listOf(member) },
   }),
+  getOpenApiJson: define({
+    operationId: 'getOpenApiJson',
+    method: 'GET',
+    path: '/spec/openapi.json',
+    handler: 'spec/json',
+    auth: 'none',
+    tableAccess: 'none',
+    summary: 'The OpenAPI document, as JSON',
+    tags: ['OpenAPI Specifications'],
+    request: {},
+    success: { status: 200, description: 'This API described in OpenAPI 3.1.', schema: openApiDocumentBody },
+  }),
+  getOpenApiYaml: define({
+    operationId: 'getOpenApiYaml',
+    method: 'GET',
+    path: '/spec/openapi.yaml',
+    handler: 'spec/yaml',
+    auth: 'none',
+    tableAccess: 'none',
+    summary: 'The OpenAPI document, as YAML',
+    tags: ['OpenAPI Specifications'],
+    request: {},
+    success: {
+      status: 200,
+      description: 'This API described in OpenAPI 3.1.',
+      schema: openApiYamlBody,
+      contentType: 'application/yaml',
+    },
+  }),
 } satisfies Record<string, RouteDefinition>;
 
 export const routeList: RouteDefinition[] = Object.values(routes);
+
+/**
+ * The API's cross-cutting promises, derived from a route's definition so that a route gets
+ * them by being in the table. The middlewares in shared/middleware/ and the OpenAPI document
+ * both read this.
+ */
+export interface RouteGuarantees {
+  /** Counted against the organization's per-second limit for this route and mode. */
+  rateLimited: boolean;
+  /** Honours the `idempotency-key` header: every POST, as the spec says. */
+  idempotent: boolean;
+  /** Served at the `osma-api-version` the request asks for (every route). */
+  versioned: true;
+}
+
+export function guaranteesOf(route: RouteDefinition): RouteGuarantees {
+  return {
+    // The limit is per organization, so only routes that know the organization are limited;
+    // routes without a key are left to API Gateway's stage throttling.
+    rateLimited: route.auth === 'apiKey',
+    idempotent: route.method === 'POST' && route.auth === 'apiKey',
+    versioned: true,
+  };
+}
+
+/**
+ * What a route's function must be allowed to do to the table beyond its own `tableAccess`:
+ * the guarantees write their own items (a per-second counter for every rate-limited route,
+ * even read-only ones; idempotency records for every idempotent one). The infrastructure
+ * grants these in addition to `tableAccess`.
+ */
+export function guaranteeTableActions(route: RouteDefinition): string[] {
+  const { rateLimited, idempotent } = guaranteesOf(route);
+  const actions = new Set<string>();
+  if (rateLimited) actions.add('dynamodb:UpdateItem');
+  if (idempotent) for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) actions.add(action);
+  return [...actions];
+}
