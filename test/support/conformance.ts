@@ -49,6 +49,7 @@ export function conformanceChecker(document: OpenApiDocument) {
   addFormats(ajv);
   ajv.addSchema({ ...document, $id: DOCUMENT_ID });
   const validators = new Map<string, ValidateFunction>();
+  const headerValidators = new Map<unknown, ValidateFunction>();
   const validatorAt = (pointer: string) => {
     let validate = validators.get(pointer);
     if (!validate) {
@@ -90,7 +91,11 @@ export function conformanceChecker(document: OpenApiDocument) {
         continue;
       }
       if (resolved.schema) {
-        const validate = ajv.compile(resolved.schema as object);
+        let validate = headerValidators.get(resolved.schema);
+        if (!validate) {
+          validate = ajv.compile(resolved.schema as object);
+          headerValidators.set(resolved.schema, validate);
+        }
         if (!validate(value)) problems.push(`${where}: header ${name}: ${ajv.errorsText(validate.errors)}`);
       }
     }
