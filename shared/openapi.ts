@@ -246,7 +246,12 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
   return document;
 }
 
+/**
+ * Written by YAML 1.1 rules, which quote more than 1.2 does, so that parsers of either
+ * version read the same document: unquoted, `version: 2022-07-19` is a date to a YAML 1.1
+ * parser such as PyYAML, and an OpenAPI version must be a string.
+ */
 export function openApiYaml(): string {
-  yaml ??= stringify(openApiDocument(), { aliasDuplicateObjects: false, lineWidth: 0 });
+  yaml ??= stringify(openApiDocument(), { version: '1.1', aliasDuplicateObjects: false, lineWidth: 0 });
   return yaml;
 }

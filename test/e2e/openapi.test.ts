@@ -26,6 +26,8 @@ describe('OpenAPI documents', () => {
     expect(yaml.status).toBe(200);
     expect(yaml.headers.get('content-type')).toBe('application/yaml');
     expect(parse(yaml.text)).toEqual(json.body);
+    // YAML 1.1 parsers (PyYAML and others) read dates and yes/no unless they are quoted.
+    expect(parse(yaml.text, { version: '1.1' })).toEqual(json.body);
     expect(yaml.headers.get('request-id')).toBeTruthy();
   });
 
