@@ -4,7 +4,7 @@ import { db } from '#shared/db';
 import { newId } from '#shared/ids';
 import type { Mode } from '#shared/table';
 import { timestamp } from '#shared/time';
-import { LATEST_VERSION } from '#shared/versions';
+import { isVersion, LATEST_VERSION } from '#shared/versions';
 
 /** Organizations own everything else. The management plane will create them; until then the local stack seeds one. */
 export interface Organization {
@@ -46,7 +46,7 @@ export async function createOrganization(
     id: newId('organization'),
     name,
     created_at: timestamp(),
-    settings: withDefaults(settings),
+    settings: checked(withDefaults(settings)),
   };
   await db().send(
     new PutCommand({
@@ -71,7 +71,7 @@ export async function getOrganization(id: string): Promise<Organization | undefi
 export async function updateOrganizationSettings(id: string, settings: Partial<OrganizationSettings>): Promise<Organization> {
   const current = await getOrganization(id);
   if (!current) throw new Error(`No such organization: ${id}`);
-  const next = withDefaults({ ...current.settings, ...settings });
+  const next = checked(withDefaults({ ...current.settings, ...settings }));
   await db().send(
     new UpdateCommand({
       TableName: tableName(),
@@ -91,4 +91,13 @@ function withDefaults(settings: Partial<OrganizationSettings>): OrganizationSett
     rate_limits: { ...defaults.rate_limits, ...settings.rate_limits },
     api_version: settings.api_version ?? defaults.api_version,
   };
+}
+
+/** A setting that requests could not honour is refused when it is written, not when it is read. */
+function checked(settings: OrganizationSettings): OrganizationSettings {
+  for (const [mode, limit] of Object.entries(settings.rate_limits)) {
+    if (!Number.isInteger(limit) || limit < 1) throw new Error(`rate_limits.${mode} must be a positive integer`);
+  }
+  if (!isVersion(settings.api_version)) throw new Error(`api_version must be a released API version, not ${settings.api_version}`);
+  return settings;
 }

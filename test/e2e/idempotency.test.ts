@@ -178,7 +178,8 @@ describe('idempotent POST requests', () => {
     // Act
     const answers = await Promise.all(Array.from({ length: 12 }, () => post('/members', key, body, own.testKey)));
 
-    // Assess: one request did the work; each other one saw it running (409) or replayed its answer.
+    // Assess: one request did the work; each other one saw it running (409) or replayed its
+    // answer. (Which of the two depends on timing; the in-flight 409 is also pinned down below.)
     const ids = await listIds(own.testKey);
     expect(ids).toHaveLength(1);
     const fresh = answers.filter((answer) => answer.status === 201 && !answer.headers.get('idempotent-replayed'));
@@ -194,7 +195,6 @@ describe('idempotent POST requests', () => {
         });
       }
     }
-    expect(answers.some((answer) => answer.status === 409)).toBe(true);
   });
 
   it('ignores the header on GET and DELETE', async () => {
