@@ -1,4 +1,4 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { db } from '#shared/db';
 import { rateLimitKeys } from '#shared/middleware/rate-limit';
@@ -60,21 +60,28 @@ const sum = (values: number[]) => values.reduce((total, value) => total + value,
 const defaultLimits = () => newOrganization({ rate_limits: { ...DEFAULT_RATE_LIMITS } });
 
 describe('rate limits', () => {
-  it('answers a test-mode burst over 20 requests per second with 429 and the exact body and headers', async () => {
-    // Prepare
+  it('answers 429 with exactly the spec body, retry-after and rate-limit headers once the limit is used up', async () => {
+    // Prepare: the organization has used up its 20 test-mode requests to listMembers in this
+    // second and the next few (as if other Lambda instances had served them).
     const org = await defaultLimits();
+    await call('GET', '/members', { key: org.testKey });
+    const scope = { organizationId: org.organizationId, mode: 'test' as const };
+    const now = Math.floor(Date.now() / 1000);
+    for (let window = now; window < now + 5; window++) {
+      await db().send(
+        new PutCommand({
+          TableName: process.env.OSMA_TABLE_NAME!,
+          Item: { ...rateLimitKeys.counter(scope, 'listMembers', window), count: 20, expires_at: window + 60 },
+        }),
+      );
+    }
 
     // Act
-    const { answers, ok, limited, counts } = await burst(org, 'test', 'listMembers', 40, () =>
-      call('GET', '/members', { key: org.testKey }),
-    );
+    const rejected = await call('GET', '/members', { key: org.testKey });
+    const otherEndpoint = await call('GET', '/members/mem_28bnB4MCh2qygiyaHQ6jNGUbl10', { key: org.testKey });
 
     // Assess
-    expect(ok.length + limited.length).toBe(answers.length);
-    expect(limited.length).toBeGreaterThan(0);
-    expect(Math.max(...counts)).toBe(20);
-    expect(sum(counts)).toBe(ok.length);
-    const rejected = limited[0]!;
+    expect(rejected.status).toBe(429);
     expect(rejected.text).toBe('{"type":"rate_limit_error","message":"Rate limit exceeded","status_code":429}');
     expect(rejected.headers.get('content-type')).toBe('application/json');
     expect(rejected.headers.get('retry-after')).toBe('1');
@@ -83,6 +90,25 @@ describe('rate limits', () => {
     expect(rejected.headers.get('ratelimit-reset')).toBe('1');
     expect(rejected.headers.get('request-id')).toBeTruthy();
     expect(rejected.headers.get('osma-api-version')).toBeTruthy();
+    expect(otherEndpoint.status).toBe(404);
+  });
+
+  it('lets no more than 20 requests per second through a concurrent test-mode burst', async () => {
+    // Prepare
+    const org = await defaultLimits();
+
+    // Act
+    const { answers, ok, limited, counts } = await burst(org, 'test', 'listMembers', 60, () =>
+      call('GET', '/members', { key: org.testKey }),
+    );
+
+    // Assess: the stored counts never pass the limit, and add up to the answers that got through.
+    expect(ok.length + limited.length).toBe(answers.length);
+    expect(Math.max(...counts)).toBeLessThanOrEqual(20);
+    expect(sum(counts)).toBe(ok.length);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(Math.max(...counts)).toBe(20);
+    expect(limited[0]!.text).toBe('{"type":"rate_limit_error","message":"Rate limit exceeded","status_code":429}');
   });
 
   it('tells every answer the limit, what remains of it and when it resets', async () => {
@@ -151,7 +177,7 @@ describe('rate limits', () => {
     const org = await defaultLimits();
     let n = 0;
 
-    const { ok, limited, counts } = await burst(org, 'test', 'createMember', 30, () =>
+    const { ok, limited, counts } = await burst(org, 'test', 'createMember', 40, () =>
       call('POST', '/members', { key: org.testKey, body: { name: 'Burst', email: `burst-${Date.now()}-${n++}@osma.com` } }),
     );
 
