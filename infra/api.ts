@@ -26,7 +26,7 @@ import {
   type GatewayResponseType,
   METHOD_NOT_ALLOWED_BODY,
 } from '#shared/gateway-responses';
-import { type RouteDefinition, routeList } from '#shared/routes';
+import { guaranteeTableAccess, type RouteDefinition, routeList } from '#shared/routes';
 import { OsmaFunction } from '#infra/osma-function';
 
 /** The header that carries an API key, and the authorizer's identity source. */
@@ -143,6 +143,7 @@ export class Api extends Construct {
         bundleAwsSdk: route.fileAccess !== undefined,
       });
       if (route.tableAccess !== 'none') fn.bindTable(props.table, route.tableAccess);
+      if (route.tableAccess !== 'readWrite') fn.bindGuarantees(props.table, guaranteeTableAccess(route));
       if (route.fileAccess) {
         if (!props.bucket) throw new Error(`${route.operationId} needs the files bucket: pass it as the bucket prop`);
         fn.bindFiles(props.bucket, route.fileAccess);

@@ -153,6 +153,23 @@ export class OsmaFunction extends NodejsFunction {
   }
 
   /**
+   * Grants what the API guarantees write for a route whose own access does not cover it (a
+   * read route's rate-limit counter): those actions on the table only, and only on items
+   * whose partition key has the guarantee record's shape.
+   */
+  bindGuarantees(table: ITable, access: { actions: string[]; leadingKeys: string[] }): void {
+    if (access.actions.length === 0) return;
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: access.actions,
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': access.leadingKeys } },
+      }),
+    );
+    this.addEnvironment('OSMA_TABLE_NAME', table.tableName);
+  }
+
+  /**
    * Grants one files action on the object key scheme only (`files/org_*\/<mode>/file_*`, see
    * shared/files/keys.ts), never the whole bucket, and tells the function the bucket's name.
    * No s3:ListBucket: the function could otherwise list every organization's keys.

@@ -86,7 +86,9 @@ async function handle(
     if (!key) return gatewayError(GATEWAY_RESPONSES.UNAUTHORIZED);
     const result = await deps.authorize(key, methodArn(method, url.pathname), requestId, headers);
     if (result.policyDocument.Statement[0]?.Effect !== 'Allow') return gatewayError(GATEWAY_RESPONSES.ACCESS_DENIED);
-    authorizerContext = { principalId: result.principalId, ...result.context };
+    // A REST API hands the authorizer's context to the integration with every value as a string.
+    const context = Object.entries(result.context ?? {}).map(([name, value]) => [name, String(value)]);
+    authorizerContext = { principalId: result.principalId, ...Object.fromEntries(context) };
   }
 
   const event = proxyEvent({ req, url, method, headers, body, match, requestId, authorizerContext });

@@ -122,6 +122,13 @@ export const errors = {
       400,
       'Keys for idempotent requests can only be used with the same parameters they were first used with.',
     ),
+  idempotencyOtherEndpoint: () =>
+    new IdempotencyError(
+      400,
+      'This idempotency key was first used with another endpoint. Keys for idempotent requests can only be used with the same endpoint and parameters.',
+    ),
+  idempotencyKeyInvalid: (maxLength: number) =>
+    new IdempotencyError(400, `The idempotency-key header must be between 1 and ${maxLength} characters long.`),
   idempotencyInFlight: () =>
     new IdempotencyError(409, 'A request with this idempotency key is still being processed. Retry later.'),
 };

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { createFileBody, createdFile, fileDownload } from '#shared/files/schemas';
 import { createMemberBody, member, updateMemberBody } from '#shared/members/schemas';
-import { idPath, listOf, listQuery } from '#shared/schemas';
+import { idPath, listOf, listQuery, openApiDocumentBody, openApiYamlBody } from '#shared/schemas';
 import {
   createTaskTemplateBody,
   taskTemplate,
@@ -44,7 +44,13 @@ export interface RouteDefinition {
     body?: z.ZodObject;
   };
   /** The success response; error responses follow from the auth and request parts. */
-  success: { status: 200 | 201; description: string; schema: z.ZodType };
+  success: {
+    status: 200 | 201;
+    description: string;
+    schema: z.ZodType;
+    /** `application/json` unless said otherwise; other types are answered as text. */
+    contentType?: 'application/json' | 'application/yaml';
+  };
   /** Error statuses this route can answer beyond the ones every route can. */
   errors?: number[];
 }
@@ -283,6 +289,81 @@ export const routes = {
     success: { status: 200, description: 'The download URL and its expiration in seconds.', schema: fileDownload },
     errors: [404],
   }),
+  getOpenApiJson: define({
+    operationId: 'getOpenApiJson',
+    method: 'GET',
+    path: '/spec/openapi.json',
+    handler: 'spec/json',
+    auth: 'none',
+    tableAccess: 'none',
+    summary: 'The OpenAPI document, as JSON',
+    tags: ['OpenAPI Specifications'],
+    request: {},
+    success: { status: 200, description: 'This API described in OpenAPI 3.1.', schema: openApiDocumentBody },
+  }),
+  getOpenApiYaml: define({
+    operationId: 'getOpenApiYaml',
+    method: 'GET',
+    path: '/spec/openapi.yaml',
+    handler: 'spec/yaml',
+    auth: 'none',
+    tableAccess: 'none',
+    summary: 'The OpenAPI document, as YAML',
+    tags: ['OpenAPI Specifications'],
+    request: {},
+    success: {
+      status: 200,
+      description: 'This API described in OpenAPI 3.1.',
+      schema: openApiYamlBody,
+      contentType: 'application/yaml',
+    },
+  }),
 } satisfies Record<string, RouteDefinition>;
 
 export const routeList: RouteDefinition[] = Object.values(routes);
+
+/**
+ * The API's cross-cutting promises, derived from a route's definition so that a route gets
+ * them by being in the table. The middlewares in shared/middleware/ and the OpenAPI document
+ * both read this.
+ */
+export interface RouteGuarantees {
+  /** Counted against the organization's per-second limit for this route and mode. */
+  rateLimited: boolean;
+  /** Honours the `idempotency-key` header: every POST, as the spec says. */
+  idempotent: boolean;
+  /** Served at the `osma-api-version` the request asks for (every route). */
+  versioned: true;
+}
+
+export function guaranteesOf(route: RouteDefinition): RouteGuarantees {
+  return {
+    // The limit is per organization, so only routes that know the organization are limited;
+    // routes without a key are left to API Gateway's stage throttling.
+    rateLimited: route.auth === 'apiKey',
+    idempotent: route.method === 'POST' && route.auth === 'apiKey',
+    versioned: true,
+  };
+}
+
+/**
+ * What a route's function must be allowed to do to the table beyond its own `tableAccess`:
+ * the guarantees write their own items (a per-second counter for every rate-limited route,
+ * even read-only ones; idempotency records for every idempotent one). The infrastructure
+ * grants these actions only on items whose partition key has such a record's shape
+ * (`dynamodb:LeadingKeys`), so a read route can count its requests and change nothing else.
+ */
+export function guaranteeTableAccess(route: RouteDefinition): { actions: string[]; leadingKeys: string[] } {
+  const { rateLimited, idempotent } = guaranteesOf(route);
+  const actions = new Set<string>();
+  const leadingKeys: string[] = [];
+  if (rateLimited) {
+    actions.add('dynamodb:UpdateItem');
+    leadingKeys.push('ORG#org_*#RATE#*');
+  }
+  if (idempotent) {
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) actions.add(action);
+    leadingKeys.push('ORG#org_*#IDEMPOTENCY#*');
+  }
+  return { actions: [...actions], leadingKeys };
+}

@@ -86,3 +86,13 @@ export const errorBody = z
 export const rateLimitBody = z
   .object({ type: z.literal('rate_limit_error'), message: z.string(), status_code: z.literal(429) })
   .meta({ id: 'RateLimitError' });
+
+export const openApiDocumentBody = z
+  .looseObject({
+    openapi: z.string(),
+    info: z.looseObject({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'OpenApiDocument', description: 'An OpenAPI 3.1 document.' });
+
+export const openApiYamlBody = z.string().meta({ description: 'An OpenAPI 3.1 document in YAML.' });

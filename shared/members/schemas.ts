@@ -15,7 +15,7 @@ export const member = z
     email: z.email(),
     status: memberStatus,
     status_transitions: z.array(statusTransition(memberStatus)),
-    date_of_birth: z.string().nullable().meta({ example: '1993-09-16' }),
+    date_of_birth: z.string().meta({ format: 'date' }).nullable().meta({ example: '1993-09-16' }),
     biological_sex: z.enum(BIOLOGICAL_SEXES).nullable(),
     gender_identity: z.string().nullable(),
     live_mode: z.boolean(),
@@ -25,9 +25,9 @@ export const member = z
 
 export type Member = z.infer<typeof member>;
 
-const dateOfBirth = isoDate('date_of_birth').refine((date) => date <= new Date().toISOString().slice(0, 10), {
-  error: 'date_of_birth must not be in the future',
-});
+const dateOfBirth = isoDate('date_of_birth')
+  .refine((date) => date <= new Date().toISOString().slice(0, 10), { error: 'date_of_birth must not be in the future' })
+  .meta({ format: 'date' });
 
 const memberFields = {
   name: z.string().trim().min(1).max(200).meta({ description: "The member's full name." }),

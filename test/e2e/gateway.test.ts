@@ -2,6 +2,22 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { call, stack } from '#test/support/api';
 
+function logLines(): Record<string, unknown>[] {
+  return readFileSync(stack.logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+async function waitFor<T>(find: () => T | undefined, timeoutMs = 5_000): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = find();
+    if (found !== undefined || Date.now() > deadline) return found;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('routing', () => {
   it.each(['/', '/nope', '/members/mem_28bnB4MCh2qygiyaHQ6jNGUbl10/extra'])(
     'answers an unknown path (%s) with 404 in the error format',
@@ -88,11 +104,8 @@ describe('request ids', () => {
     const response = await call('POST', '/members', { body: { name: 'Logged', email: `logged-${Date.now()}@osma.com` } });
     const requestId = response.headers.get('request-id');
 
-    const lines = readFileSync(stack.logFile, 'utf8')
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-    const line = lines.find((entry) => entry.request_id === requestId);
+    // The stack's output reaches the file through a pipe: give it a moment on a busy machine.
+    const line = await waitFor(() => logLines().find((entry) => entry.request_id === requestId && entry.message === 'request'));
 
     expect(line).toMatchObject({
       level: 'INFO',

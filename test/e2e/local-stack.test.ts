@@ -22,6 +22,9 @@ async function createMember(url: string, key: string) {
   return { status: response.status, body: (await response.json()) as { id: string } };
 }
 
+// Each of these starts whole stacks (Java included) while the rest of the suite loads the machine.
+const STACK_TEST_TIMEOUT = 90_000;
+
 describe('npm start', () => {
   it('keeps data and keys across a restart on the same data dir, and stops cleanly on Ctrl-C', async () => {
     // Prepare
@@ -46,7 +49,7 @@ describe('npm start', () => {
     // The table holds only hashes of the keys.
     const database = readFileSync(join(dataDir, 'shared-local-instance.db'));
     expect(database.includes(first.testKey)).toBe(false);
-  });
+  }, STACK_TEST_TIMEOUT);
 
   it('seeds exactly the keys given in OSMA_TEST_API_KEY and OSMA_LIVE_API_KEY', async () => {
     const dataDir = freshDir();
@@ -65,7 +68,7 @@ describe('npm start', () => {
     expect([stack.testKey, stack.liveKey]).toEqual([testKey, liveKey]);
     expect(test.status).toBe(201);
     expect(live.status).toBe(200);
-  });
+  }, STACK_TEST_TIMEOUT);
 
   it('refuses to start with a test key that is not sk_test_', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'local/start.ts'], {

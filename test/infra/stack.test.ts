@@ -67,10 +67,7 @@ function roleStatements(resources: Resources, roleId: string): Statement[] {
 
 /** Every action of every IAM policy attached to the role. */
 function roleActions(resources: Resources, roleId: string): string[] {
-  return ofType(resources, 'AWS::IAM::Policy')
-    .filter(([, policy]) => (policy.Properties!.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
-    .flatMap(([, policy]) => policy.Properties!.PolicyDocument.Statement as { Action: string | string[] }[])
-    .flatMap((statement) => [statement.Action].flat());
+  return roleStatements(resources, roleId).flatMap((statement) => [statement.Action].flat());
 }
 
 describe('OsmaStack', () => {
@@ -468,7 +465,7 @@ describe('OsmaStack', () => {
     }
   });
 
-  it('grants read routes and the authorizer no write action, write routes their writes, and nothing on *', () => {
+  it('grants read routes and the authorizer no write action but the rate-limit counter, write routes their writes, and nothing on *', () => {
     // Prepare
     const readers = [
       ...routeList.filter((route) => route.tableAccess === 'read').map((route) => stack.api.functions[route.operationId]!),
@@ -488,8 +485,19 @@ describe('OsmaStack', () => {
       const actions = actionsOf(fn);
       expect(actions).toContain('dynamodb:GetItem');
       expect(actions).toContain('dynamodb:Query');
-      expect(actions.filter((action) => WRITE_ACTION.test(action))).toEqual([]);
       expect(actions).not.toContain('dynamodb:Scan');
+      // The only write a reader has is the rate limiter's counter, held to its key shape.
+      const writing = roleStatements(resources, logicalId(fn.serviceRole)).filter((statement) =>
+        [statement.Action].flat().some((action) => WRITE_ACTION.test(action)),
+      );
+      for (const statement of writing) {
+        expect(statement.Action).toEqual('dynamodb:UpdateItem');
+        expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORG#org_*#RATE#*'] } });
+      }
+    }
+    const readRoutes = routeList.filter((route) => route.tableAccess === 'read');
+    for (const route of readRoutes) {
+      expect(actionsOf(stack.api.functions[route.operationId]!), route.operationId).toContain('dynamodb:UpdateItem');
     }
     for (const fn of writers) {
       expect(actionsOf(fn)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem']));

@@ -1,7 +1,9 @@
 import { inject } from 'vitest';
 import { generateApiKey, storeApiKey } from '#shared/auth/api-keys';
-import { createOrganization } from '#shared/organizations/organization';
+import { createOrganization, type OrganizationSettings } from '#shared/organizations/organization';
+import type { Mode } from '#shared/table';
 import { putUsers } from '#shared/users/user';
+import { conformanceChecker } from '#test/support/conformance';
 
 /** Calls to the local stack over real HTTP, as a consumer makes them. */
 export const stack = {
@@ -29,10 +31,23 @@ export interface ApiResponse<T = any> {
   text: string;
 }
 
+/**
+ * One HTTP call to the local stack. Every answer is checked against the OpenAPI document the
+ * stack serves (status, content type, body schema, headers): a call whose answer the document
+ * does not describe fails the test that made it, so the whole end-to-end suite doubles as a
+ * test that the document describes the API as it answers.
+ */
 export async function call<T = any>(
   method: string,
   path: string,
-  options: { key?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  options: {
+    key?: string | null;
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+    /** Skip the OpenAPI check (for answers a test provokes on purpose outside the API's contract). */
+    unchecked?: boolean;
+  } = {},
 ): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
   const key = options.key === undefined ? stack.testKey : options.key;
@@ -49,12 +64,38 @@ export async function call<T = any>(
   } catch {
     body = undefined;
   }
+  if (!options.unchecked) {
+    const check = await documentChecker();
+    const problems = check({ method, path, status: response.status, headers: response.headers, body, text });
+    if (problems.length) {
+      throw new Error(`The answer to ${method} ${path} does not match the OpenAPI document:\n- ${problems.join('\n- ')}\n${text.slice(0, 2000)}`);
+    }
+  }
   return { status: response.status, headers: response.headers, body, text };
 }
 
-/** A fresh organization with its own keys and one user of each status, so a test's data is its own. */
-export async function newOrganization() {
-  const organization = await createOrganization('Test organization');
+let checker: Promise<ReturnType<typeof conformanceChecker>> | undefined;
+
+/** The document as the stack serves it, fetched once per test file. */
+function documentChecker(): Promise<ReturnType<typeof conformanceChecker>> {
+  checker ??= fetch(`${stack.url}/spec/openapi.json`)
+    .then((response) => response.json())
+    .then((document) => conformanceChecker(document as Parameters<typeof conformanceChecker>[0]));
+  return checker;
+}
+
+/**
+ * Limits high enough that a test's quick sequential calls never meet them. Tests of the rate
+ * limiter ask for `DEFAULT_RATE_LIMITS`, the spec's 20 and 100.
+ */
+export const TEST_RATE_LIMITS: Record<Mode, number> = { test: 10_000, live: 10_000 };
+
+/**
+ * A fresh organization with its own keys and one user of each status, so a test's data
+ * (and rate limit) is its own.
+ */
+export async function newOrganization(settings: Partial<OrganizationSettings> = {}) {
+  const organization = await createOrganization('Test organization', { rate_limits: TEST_RATE_LIMITS, ...settings });
   const testKey = generateApiKey('test');
   const liveKey = generateApiKey('live');
   await storeApiKey(organization.id, testKey);
