@@ -1,4 +1,5 @@
 import { startLocalStack } from '#local/stack';
+import { retrySchedule } from '#shared/webhooks/settings';
 
 /** `npm start`: the whole API on this machine. Settings come from the environment (README). */
 const port = Number(process.env.PORT ?? 3000);
@@ -10,6 +11,9 @@ try {
     dataDir,
     testKey: process.env.OSMA_TEST_API_KEY || undefined,
     liveKey: process.env.OSMA_LIVE_API_KEY || undefined,
+    webhookVisibilityTimeout: process.env.OSMA_WEBHOOK_QUEUE_VISIBILITY_TIMEOUT
+      ? Number(process.env.OSMA_WEBHOOK_QUEUE_VISIBILITY_TIMEOUT)
+      : undefined,
   });
   process.stdout.write(
     [
@@ -20,6 +24,7 @@ try {
       `  live key      ${stack.live_key}`,
       `  data          ${dataDir} (DynamoDB Local at ${stack.dynamoDbEndpoint})`,
       ...stack.users.map((user) => `  user          ${user.id}  ${user.full_name} (${user.status})`),
+      `  webhooks      stream and queue pollers on; retry schedule ${retrySchedule().join(',')} s; http to loopback allowed`,
       '',
       `Try: curl ${stack.url}/members --header 'osma-api-key: ${stack.test_key}'`,
       'Ctrl-C stops everything.',

@@ -99,6 +99,9 @@ export const errors = {
   /** A resource named in the body (not the URL) that does not exist in this mode: 400, naming the parameter. */
   referenceNotFound: (code: 'task_template_not_found' | 'member_not_found' | 'user_not_found', param: string, message: string) =>
     new InvalidRequestError(400, message, code, [{ param, message }]),
+  /** An object named in the body (not the URL) that has no code of its own in the spec. */
+  bodyReferenceNotFound: (param: string, message: string) =>
+    new InvalidRequestError(400, message, 'resource_not_found', [{ param, message }]),
   userNotPermitted: (param: string, message: string) =>
     new InvalidRequestError(400, message, 'user_not_permitted', [{ param, message }]),
   invalidStatus: (message: string) => new InvalidRequestError(400, message, 'invalid_status'),
