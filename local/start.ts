@@ -15,6 +15,17 @@ try {
       ? Number(process.env.OSMA_WEBHOOK_QUEUE_VISIBILITY_TIMEOUT)
       : undefined,
   });
+  // Listen for Ctrl-C before saying we are up: whoever reads the banner may stop us at once.
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('Stopping the local stack...\n');
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
   process.stdout.write(
     [
       '',
@@ -31,16 +42,6 @@ try {
       '',
     ].join('\n') + '\n',
   );
-  let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write('Stopping the local stack...\n');
-    await stack.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
 } catch (error) {
   process.stderr.write(`Could not start the local stack: ${(error as Error).message}\n`);
   process.exit(1);

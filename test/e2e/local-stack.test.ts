@@ -22,7 +22,8 @@ async function createMember(url: string, key: string) {
   return { status: response.status, body: (await response.json()) as { id: string } };
 }
 
-describe('npm start', () => {
+// Each test starts the whole stack (a JVM included) once or twice: slow on a busy machine.
+describe('npm start', { timeout: 120_000 }, () => {
   it('keeps data and keys across a restart on the same data dir, and stops cleanly on Ctrl-C', async () => {
     // Prepare
     const dataDir = freshDir();
