@@ -5,13 +5,14 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OsmaFunction, type TableAction } from '#infra/osma-function';
+import { ROUTER_RETRY_ATTEMPTS } from '#shared/webhooks/settings';
 import { ROUTER_FILTERS } from '#shared/webhooks/stream-filter';
 
 /** The sender waits at most 15 s for a receiver; a batch's messages are sent in parallel. */
 export const SENDER_TIMEOUT_SECONDS = 30;
 export const ROUTER_TIMEOUT_SECONDS = 30;
 /** Stream batches the router retries (halving them on each error) before it gives one up to the DLQ. */
-export const ROUTER_RETRY_ATTEMPTS = 10;
+export { ROUTER_RETRY_ATTEMPTS };
 
 /**
  * The table calls each function makes, and no more (shared/webhooks/fan-out.ts and

@@ -7,7 +7,7 @@ import { startMessaging } from '#local/messaging';
 import { startQueuePoller } from '#local/queue-poller';
 import { startStreamPoller } from '#local/stream-poller';
 import { checkSeedKeys, seedLocal, type LocalSeed } from '#local/seed';
-import { retrySchedule } from '#shared/webhooks/settings';
+import { ROUTER_RETRY_ATTEMPTS, retrySchedule } from '#shared/webhooks/settings';
 import { ROUTER_FILTERS } from '#shared/webhooks/stream-filter';
 
 export interface LocalStackOptions {
@@ -85,6 +85,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       fromStart: created,
       filters: ROUTER_FILTERS,
       handler: router.handler,
+      maxRetries: ROUTER_RETRY_ATTEMPTS,
     });
     stops.push(streamPoller.stop);
     const sender = await import('#functions/webhooks/sender');

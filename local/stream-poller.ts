@@ -17,7 +17,8 @@ import { matchesFilter, type FilterPattern } from '#shared/webhooks/stream-filte
  * stream shard by shard, keeps the records that the filter patterns pass (as the event
  * source mapping's filter criteria do), and calls the handler with the DynamoDBStreamEvent
  * a Lambda would get. A reported batch item failure is retried from that record on, after a
- * pause, as Lambda does; records are never skipped.
+ * pause, as Lambda does; after `maxRetries` failed retries of one record it is given up (and
+ * logged), as the deployed event source gives a batch up to its dead-letter queue.
  */
 export interface StreamPollerOptions {
   endpoint: string;
@@ -29,6 +30,7 @@ export interface StreamPollerOptions {
   handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
   intervalMs?: number;
   batchSize?: number;
+  maxRetries: number;
 }
 
 interface ShardState {
@@ -115,10 +117,20 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
       state.failures = 0;
       return;
     }
-    // Retry from the failed record on, after a growing pause.
-    const index = state.pending.findIndex((record) => record.dynamodb?.SequenceNumber === failedAt);
-    state.pending = state.pending.slice(Math.max(index, 0));
+    // Retry from the failed record on, after a growing pause; give it up after maxRetries.
+    const index = Math.max(state.pending.findIndex((record) => record.dynamodb?.SequenceNumber === failedAt), 0);
+    state.pending = state.pending.slice(index);
     state.failures += 1;
+    if (state.failures > options.maxRetries) {
+      const [given] = state.pending.splice(0, 1);
+      logger.error('local stream poller: a record failed every retry and is given up (the stack sends it to the DLQ)', {
+        sequence_number: given?.dynamodb?.SequenceNumber,
+        event_id: given?.eventID,
+      });
+      state.failures = 0;
+      if (state.pending.length === 0) state.lastSequenceNumber = last;
+      return;
+    }
     await sleep(Math.min(200 * 2 ** state.failures, 5_000));
   };
 

@@ -16,6 +16,12 @@ export const PREVIOUS_SECRET_VALIDITY_SECONDS = 24 * 60 * 60;
 /** Receives of one message before the queue parks it in the dead-letter queue (infra/queue.ts, local/messaging.ts). */
 export const WEBHOOK_MAX_RECEIVE_COUNT = 16;
 
+/**
+ * Times the router's event source retries a failing stream batch before it gives the batch
+ * up to the dead-letter queue (infra/webhooks.ts; the local stream poller does the same).
+ */
+export const ROUTER_RETRY_ATTEMPTS = 10;
+
 /** Deliveries kept, like events, 30 days. */
 export const DELIVERY_RETENTION_SECONDS = 30 * 24 * 60 * 60;
 
