@@ -44,6 +44,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // notice about Node 20's end of support would only be noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   checkSeedKeys(options);
+  const visibility = options.webhookVisibilityTimeout;
+  if (visibility !== undefined && !(Number.isInteger(visibility) && visibility >= 1 && visibility <= 43200)) {
+    throw new Error('OSMA_WEBHOOK_QUEUE_VISIBILITY_TIMEOUT must be whole seconds from 1 to 43200');
+  }
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const stops: (() => Promise<void>)[] = [];
