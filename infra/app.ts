@@ -17,7 +17,7 @@ if (!/^[a-z][a-z0-9-]{0,31}$/.test(stage)) {
 
 new OsmaStack(app, `Osma-${stage}`, {
   stage,
-  description: `Osma platform (${stage}): REST API, DynamoDB table, webhook queue, files bucket`,
+  description: `Osma platform (${stage}): REST API, DynamoDB table, webhook pipeline, files bucket`,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 

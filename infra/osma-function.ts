@@ -50,6 +50,7 @@ export const FILE_ACTIONS: Record<FileAccess, string[]> = {
   upload: ['s3:PutObject'],
   download: ['s3:GetObject'],
 };
+export type TableAction = (typeof TABLE_READ_ACTIONS)[number] | (typeof TABLE_WRITE_ACTIONS)[number];
 
 export interface OsmaFunctionProps {
   /** The handler module, relative to the repository root, e.g. `functions/members/get.ts`. */
@@ -136,19 +137,22 @@ export class OsmaFunction extends NodejsFunction {
 
   /**
    * Grants the least the function needs on the table and tells it the table's name. The
-   * statement names the table and each of its indexes, never `index/*`.
+   * statement names the table and each of its indexes, never `index/*`. A list of actions
+   * grants exactly those, on the table alone (no index): for functions whose every table
+   * call is known, such as the webhook pipeline's.
    */
-  bindTable(table: ITable, access: TableAccess): void {
-    const actions = access === 'read' ? [...TABLE_READ_ACTIONS] : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
-    this.addToRolePolicy(
-      new PolicyStatement({
-        actions,
-        resources: [
-          table.tableArn,
-          ...TABLE_DEFINITION.globalIndexes.map((index) => `${table.tableArn}/index/${index.name}`),
-        ],
-      }),
-    );
+  bindTable(table: ITable, access: TableAccess | { actions: readonly TableAction[] }): void {
+    const actions =
+      typeof access === 'object'
+        ? [...access.actions]
+        : access === 'read'
+          ? [...TABLE_READ_ACTIONS]
+          : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
+    const resources =
+      typeof access === 'object'
+        ? [table.tableArn]
+        : [table.tableArn, ...TABLE_DEFINITION.globalIndexes.map((index) => `${table.tableArn}/index/${index.name}`)];
+    this.addToRolePolicy(new PolicyStatement({ actions, resources }));
     this.addEnvironment('OSMA_TABLE_NAME', table.tableName);
   }
 

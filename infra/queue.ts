@@ -2,16 +2,22 @@ import { Duration } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { SENDER_TIMEOUT_SECONDS } from '#infra/webhooks';
+import { WEBHOOK_MAX_RECEIVE_COUNT } from '#shared/webhooks/settings';
 
-/** How many times a delivery is tried before it is parked in the dead-letter queue. */
-export const WEBHOOK_MAX_RECEIVE_COUNT = 16;
+/** How many times a message is received before it is parked in the dead-letter queue. */
+export { WEBHOOK_MAX_RECEIVE_COUNT };
+
+/** Lambda's advice for an SQS event source: at least six times the function's timeout. */
+export const WEBHOOK_VISIBILITY_TIMEOUT_SECONDS = 6 * SENDER_TIMEOUT_SECONDS;
 
 /**
  * The webhook delivery queue and its dead-letter queue. The event router (fed by the table
- * stream) sends one message per subscribed endpoint; the sender retries a failed delivery by
- * extending the message's visibility timeout with exponential backoff, so the receive count
- * and the 14-day retention bound how long an endpoint may stay down. Nothing consumes the
- * queue yet: the router and the sender are wired by later issues.
+ * stream) sends one message per delivery; the sender retries a failed delivery by extending
+ * the message's visibility timeout on the retry schedule (one receive per attempt), so the
+ * receive count and the 14-day retention bound how long an endpoint may stay down. The
+ * dead-letter queue takes what escapes the code path: a message received 16 times, and the
+ * description of a stream batch the router gave up on.
  */
 export class WebhookQueue extends Construct {
   readonly queue: Queue;
@@ -34,8 +40,8 @@ export class WebhookQueue extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
-      // At least the sender's timeout once a consumer exists; the sender sets it per message.
-      visibilityTimeout: Duration.seconds(60),
+      // How long a message hides after a receive when the sender neither deletes nor reschedules it.
+      visibilityTimeout: Duration.seconds(WEBHOOK_VISIBILITY_TIMEOUT_SECONDS),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: WEBHOOK_MAX_RECEIVE_COUNT },
     });
   }

@@ -8,13 +8,14 @@ import { Api } from '#infra/api';
 import { FileStorage } from '#infra/files';
 import { WebhookQueue } from '#infra/queue';
 import { Storage } from '#infra/storage';
+import { WebhookPipeline } from '#infra/webhooks';
 
 export interface OsmaStackProps extends StackProps {
   /** The deployed stage: the API stage name, and OSMA_STAGE in every function. */
   stage: string;
 }
 
-/** One Osma stage: the table, the webhook queue, the files bucket and the REST API. */
+/** One Osma stage: the table, the webhook queue and pipeline, the files bucket and the REST API. */
 export class OsmaStack extends Stack {
   readonly stage: string;
   readonly table: Table;
@@ -24,6 +25,7 @@ export class OsmaStack extends Stack {
   readonly bucket: Bucket;
   readonly api: Api;
   readonly restApi: RestApi;
+  readonly webhookPipeline: WebhookPipeline;
 
   constructor(scope: Construct, id: string, props: OsmaStackProps) {
     super(scope, id, props);
@@ -35,6 +37,13 @@ export class OsmaStack extends Stack {
     const webhooks = new WebhookQueue(this, 'Webhooks');
     this.webhookQueue = webhooks.queue;
     this.webhookDeadLetterQueue = webhooks.deadLetterQueue;
+
+    this.webhookPipeline = new WebhookPipeline(this, 'WebhookPipeline', {
+      stage: props.stage,
+      table: this.table,
+      queue: this.webhookQueue,
+      deadLetterQueue: this.webhookDeadLetterQueue,
+    });
 
     this.files = new FileStorage(this, 'Files');
     this.bucket = this.files.bucket;

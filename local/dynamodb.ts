@@ -36,12 +36,12 @@ export async function startDynamoDbLocal(options: { port: number; path?: string 
   return { endpoint, stop: () => stopProcess(child) };
 }
 
-/** Creates the table from the same definition as the CDK stack, unless it exists. */
-export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+/** Creates the table from the same definition as the CDK stack, unless it exists; true when it made it. */
+export async function ensureTable(endpoint: string, tableName: string): Promise<boolean> {
   const client = clientFor(endpoint);
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
+    return false;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   } finally {
@@ -77,6 +77,7 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
     }),
   );
   creator.destroy();
+  return true;
 }
 
 function clientFor(endpoint: string): DynamoDBClient {

@@ -5,7 +5,11 @@ import { ensureTable, startDynamoDbLocal } from '#local/dynamodb';
 import { startGateway } from '#local/gateway';
 import { startMessaging } from '#local/messaging';
 import { startS3Gate } from '#local/s3-gate';
+import { startQueuePoller } from '#local/queue-poller';
+import { startStreamPoller } from '#local/stream-poller';
 import { checkSeedKeys, seedLocal, type LocalSeed } from '#local/seed';
+import { ROUTER_RETRY_ATTEMPTS, retrySchedule } from '#shared/webhooks/settings';
+import { ROUTER_FILTERS } from '#shared/webhooks/stream-filter';
 
 export interface LocalStackOptions {
   port: number;
@@ -13,12 +17,16 @@ export interface LocalStackOptions {
   dataDir?: string;
   testKey?: string;
   liveKey?: string;
+  /** Seconds a received webhook message stays hidden when the sender crashes. @default 30 */
+  webhookVisibilityTimeout?: number;
 }
 
 export interface LocalStack extends LocalSeed {
   url: string;
   dynamoDbEndpoint: string;
   tableName: string;
+  webhookQueueUrl: string;
+  webhookDeadLetterQueueUrl: string;
   stop: () => Promise<void>;
 }
 
@@ -27,15 +35,21 @@ const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const TABLE_NAME = 'osma-local';
 
 /**
- * Everything `npm start` runs, on loopback: DynamoDB Local, fauxqs for SQS and S3, and the
- * gateway that calls the handlers. The handlers run in this process and reach the stand-ins
- * through the AWS SDK's own endpoint settings, exactly as they reach AWS when deployed.
+ * Everything `npm start` runs, on loopback: DynamoDB Local, fauxqs for SQS and S3, the
+ * gateway that calls the handlers, and the two pollers that play Lambda's event sources for
+ * the webhook pipeline (the table's stream -> the event router, the webhook queue -> the
+ * sender). The handlers run in this process and reach the stand-ins through the AWS SDK's
+ * own endpoint settings, exactly as they reach AWS when deployed.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   // Lambda runs Node 22; this machine's Node 20 is fine for the stand-ins, so the SDK's
   // notice about Node 20's end of support would only be noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   checkSeedKeys(options);
+  const visibility = options.webhookVisibilityTimeout;
+  if (visibility !== undefined && !(Number.isInteger(visibility) && visibility >= 1 && visibility <= 43200)) {
+    throw new Error('OSMA_WEBHOOK_QUEUE_VISIBILITY_TIMEOUT must be whole seconds from 1 to 43200');
+  }
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const stops: (() => Promise<void>)[] = [];
@@ -45,7 +59,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const dynamo = await startDynamoDbLocal({ port: await freePort(), path: dataDir });
     stops.push(dynamo.stop);
-    const messaging = await startMessaging({ port: await freePort(), region: REGION });
+    const messaging = await startMessaging({
+      port: await freePort(),
+      region: REGION,
+      visibilityTimeoutSeconds: options.webhookVisibilityTimeout,
+    });
     stops.push(messaging.stop);
     // S3 goes through a gate that checks presigned URLs as S3 does (fauxqs checks none).
     const s3Gate = await startS3Gate({ upstream: messaging.endpoint, credentials: CREDENTIALS });
@@ -62,12 +80,42 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       OSMA_TABLE_NAME: TABLE_NAME,
       OSMA_WEBHOOK_QUEUE_URL: messaging.webhookQueueUrl,
       OSMA_FILES_BUCKET: messaging.bucket,
+      // Local only (and honoured only where OSMA_STAGE is local): webhooks to this machine.
+      OSMA_WEBHOOK_ALLOW_LOOPBACK: 'true',
     });
-    await ensureTable(dynamo.endpoint, TABLE_NAME);
+    retrySchedule(); // a wrong OSMA_WEBHOOK_RETRY_SCHEDULE stops the start here, not at the first delivery
+    const created = await ensureTable(dynamo.endpoint, TABLE_NAME);
     const seed = await seedLocal({ dataDir, testKey: options.testKey, liveKey: options.liveKey });
+    const router = await import('#functions/webhooks/router');
+    const streamPoller = await startStreamPoller({
+      endpoint: dynamo.endpoint,
+      region: REGION,
+      tableName: TABLE_NAME,
+      fromStart: created,
+      filters: ROUTER_FILTERS,
+      handler: router.handler,
+      maxRetries: ROUTER_RETRY_ATTEMPTS,
+    });
+    stops.push(streamPoller.stop);
+    const sender = await import('#functions/webhooks/sender');
+    const queuePoller = await startQueuePoller({
+      endpoint: messaging.endpoint,
+      region: REGION,
+      queueUrl: messaging.webhookQueueUrl,
+      handler: sender.handler,
+    });
+    stops.push(queuePoller.stop);
     const gateway = await startGateway({ port: options.port });
     stops.push(gateway.stop);
-    return { ...seed, url: gateway.url, dynamoDbEndpoint: dynamo.endpoint, tableName: TABLE_NAME, stop };
+    return {
+      ...seed,
+      url: gateway.url,
+      dynamoDbEndpoint: dynamo.endpoint,
+      tableName: TABLE_NAME,
+      webhookQueueUrl: messaging.webhookQueueUrl,
+      webhookDeadLetterQueueUrl: messaging.webhookDeadLetterQueueUrl,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -1,4 +1,5 @@
 import { startLocalStack } from '#local/stack';
+import { retrySchedule } from '#shared/webhooks/settings';
 
 /** `npm start`: the whole API on this machine. Settings come from the environment (README). */
 const port = Number(process.env.PORT ?? 3000);
@@ -10,22 +11,11 @@ try {
     dataDir,
     testKey: process.env.OSMA_TEST_API_KEY || undefined,
     liveKey: process.env.OSMA_LIVE_API_KEY || undefined,
+    webhookVisibilityTimeout: process.env.OSMA_WEBHOOK_QUEUE_VISIBILITY_TIMEOUT
+      ? Number(process.env.OSMA_WEBHOOK_QUEUE_VISIBILITY_TIMEOUT)
+      : undefined,
   });
-  process.stdout.write(
-    [
-      '',
-      `Osma API listening on ${stack.url}`,
-      `  organization  ${stack.organization_id}`,
-      `  test key      ${stack.test_key}`,
-      `  live key      ${stack.live_key}`,
-      `  data          ${dataDir} (DynamoDB Local at ${stack.dynamoDbEndpoint})`,
-      ...stack.users.map((user) => `  user          ${user.id}  ${user.full_name} (${user.status})`),
-      '',
-      `Try: curl ${stack.url}/members --header 'osma-api-key: ${stack.test_key}'`,
-      'Ctrl-C stops everything.',
-      '',
-    ].join('\n') + '\n',
-  );
+  // Listen for Ctrl-C before saying we are up: whoever reads the banner may stop us at once.
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
@@ -36,6 +26,22 @@ try {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  process.stdout.write(
+    [
+      '',
+      `Osma API listening on ${stack.url}`,
+      `  organization  ${stack.organization_id}`,
+      `  test key      ${stack.test_key}`,
+      `  live key      ${stack.live_key}`,
+      `  data          ${dataDir} (DynamoDB Local at ${stack.dynamoDbEndpoint})`,
+      ...stack.users.map((user) => `  user          ${user.id}  ${user.full_name} (${user.status})`),
+      `  webhooks      stream and queue pollers on; retry schedule ${retrySchedule().join(',')} s; http to loopback allowed`,
+      '',
+      `Try: curl ${stack.url}/members --header 'osma-api-key: ${stack.test_key}'`,
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n') + '\n',
+  );
 } catch (error) {
   process.stderr.write(`Could not start the local stack: ${(error as Error).message}\n`);
   process.exit(1);

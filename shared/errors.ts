@@ -105,6 +105,9 @@ export const errors = {
   /** File ids in a task's data that are not files of this organization and mode, each named by its path. */
   fileReferencesNotFound: (params: ParamError[]) =>
     new InvalidRequestError(400, 'The data references files that do not exist in this mode.', 'resource_not_found', params),
+  /** An object named in the body (not the URL) that has no code of its own in the spec. */
+  bodyReferenceNotFound: (param: string, message: string) =>
+    new InvalidRequestError(400, message, 'resource_not_found', [{ param, message }]),
   userNotPermitted: (param: string, message: string) =>
     new InvalidRequestError(400, message, 'user_not_permitted', [{ param, message }]),
   invalidStatus: (message: string) => new InvalidRequestError(400, message, 'invalid_status'),

@@ -22,8 +22,9 @@ async function createMember(url: string, key: string) {
   return { status: response.status, body: (await response.json()) as { id: string } };
 }
 
-// Each of these starts whole stacks (Java included) while the rest of the suite loads the machine.
-const STACK_TEST_TIMEOUT = 90_000;
+// Each of these starts whole stacks (Java included) once or twice while the rest of the suite
+// loads the machine.
+const STACK_TEST_TIMEOUT = 120_000;
 
 describe('npm start', () => {
   it('keeps data and keys across a restart on the same data dir, and stops cleanly on Ctrl-C', async () => {

@@ -9,7 +9,9 @@ import { API_KEY_HEADER } from '#infra/api';
 import { FILE_ACCESS_LOG_DAYS } from '#infra/files';
 import { FILE_ACTIONS } from '#infra/osma-function';
 import { OsmaStack } from '#infra/stack';
-import { WEBHOOK_MAX_RECEIVE_COUNT } from '#infra/queue';
+import { WEBHOOK_MAX_RECEIVE_COUNT, WEBHOOK_VISIBILITY_TIMEOUT_SECONDS } from '#infra/queue';
+import { ROUTER_RETRY_ATTEMPTS, ROUTER_TABLE_ACTIONS, SENDER_TABLE_ACTIONS, SENDER_TIMEOUT_SECONDS } from '#infra/webhooks';
+import { ROUTER_FILTERS } from '#shared/webhooks/stream-filter';
 import {
   AUTHORIZER_CACHE_SECONDS,
   DEFAULT_4XX_TEMPLATE,
@@ -86,7 +88,7 @@ describe('OsmaStack', () => {
     resources = template.toJSON().Resources as Resources;
   });
 
-  it('makes exactly one Lambda function per route plus the authorizer, each with the Osma defaults', () => {
+  it('makes exactly one Lambda function per route plus the authorizer and the webhook router and sender, each with the Osma defaults', () => {
     // Prepare
     const tableRef = { Ref: logicalId(stack.table) };
 
@@ -94,7 +96,7 @@ describe('OsmaStack', () => {
     const functions = template.findResources('AWS::Lambda::Function');
 
     // Assess
-    expect(Object.keys(functions)).toHaveLength(routeList.length + 1);
+    expect(Object.keys(functions)).toHaveLength(routeList.length + 3);
     for (const route of routeList) {
       const fn = stack.api.functions[route.operationId];
       expect(fn, route.operationId).toBeDefined();
@@ -506,10 +508,120 @@ describe('OsmaStack', () => {
       ([, policy]) => policy.Properties!.PolicyDocument.Statement as { Resource: unknown; Action: unknown }[],
     );
     for (const statement of statements) {
-      expect(JSON.stringify(statement.Resource)).not.toMatch(/"\*"|\/index\/\*/);
       expect(JSON.stringify(statement.Action)).not.toContain('*');
+      // dynamodb:ListStreams (the stream event source's) supports no resource-level permission.
+      if (JSON.stringify(statement.Action) === '"dynamodb:ListStreams"') continue;
+      expect(JSON.stringify(statement.Resource)).not.toMatch(/"\*"|\/index\/\*/);
     }
     template.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);
+  });
+
+  it('feeds the webhook router from the table stream: new events and resend requests only, batch failures reported, bounded retries into the DLQ', () => {
+    // Prepare
+    const routerId = logicalId(stack.webhookPipeline.router);
+
+    // Act
+    const mappings = ofType(resources, 'AWS::Lambda::EventSourceMapping')
+      .map(([, mapping]) => mapping.Properties!)
+      .filter((mapping) => mapping.FunctionName.Ref === routerId);
+
+    // Assess
+    expect(mappings).toHaveLength(1);
+    const mapping = mappings[0]!;
+    expect(mapping).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.table), 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: ROUTER_RETRY_ATTEMPTS,
+      ParallelizationFactor: 1,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(stack.webhookDeadLetterQueue), 'Arn'] } } },
+    });
+    expect(mapping.FilterCriteria.Filters.map((filter: { Pattern: string }) => JSON.parse(filter.Pattern))).toEqual(ROUTER_FILTERS);
+  });
+
+  it('feeds the webhook sender from the queue with partial batch responses, within the queue visibility timeout', () => {
+    // Prepare
+    const senderId = logicalId(stack.webhookPipeline.sender);
+
+    // Act
+    const mappings = ofType(resources, 'AWS::Lambda::EventSourceMapping')
+      .map(([, mapping]) => mapping.Properties!)
+      .filter((mapping) => mapping.FunctionName.Ref === senderId);
+    const sender = resources[senderId]!.Properties!;
+    const queue = resources[logicalId(stack.webhookQueue)]!.Properties!;
+
+    // Assess
+    expect(mappings).toEqual([
+      expect.objectContaining({
+        EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.webhookQueue), 'Arn'] },
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      }),
+    ]);
+    expect(sender.Timeout).toBe(SENDER_TIMEOUT_SECONDS);
+    expect(queue.VisibilityTimeout).toBe(WEBHOOK_VISIBILITY_TIMEOUT_SECONDS);
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * sender.Timeout);
+    for (const fn of [stack.webhookPipeline.router, stack.webhookPipeline.sender]) {
+      expect(resources[logicalId(fn)]!.Properties!.Environment.Variables).toMatchObject({
+        OSMA_TABLE_NAME: { Ref: logicalId(stack.table) },
+        OSMA_WEBHOOK_QUEUE_URL: { Ref: logicalId(stack.webhookQueue) },
+        OSMA_STAGE: STAGE,
+      });
+    }
+  });
+
+  it('gives the router table reads, stream reads and SendMessage, the sender table reads and writes and the queue consumer actions, and the API no queue', () => {
+    // Prepare
+    const statementsOf = (fn: { serviceRole: unknown }) =>
+      ofType(resources, 'AWS::IAM::Policy')
+        .filter(([, policy]) =>
+          (policy.Properties!.Roles as { Ref: string }[]).some((role) => role.Ref === logicalId(fn.serviceRole as never)),
+        )
+        .flatMap(([, policy]) => policy.Properties!.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+        .map((statement) => ({ actions: [statement.Action].flat(), resource: JSON.stringify(statement.Resource) }));
+    const queueArn = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.webhookQueue), 'Arn'] });
+    const dlqArn = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.webhookDeadLetterQueue), 'Arn'] });
+    const streamArn = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.table), 'StreamArn'] });
+
+    // Act
+    const router = statementsOf(stack.webhookPipeline.router);
+    const sender = statementsOf(stack.webhookPipeline.sender);
+    const actions = (statements: typeof router) => statements.flatMap((statement) => statement.actions);
+    const on = (statements: typeof router, arn: string) =>
+      statements.filter((statement) => statement.resource.includes(arn)).flatMap((statement) => statement.actions);
+
+    const tableArn = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.table), 'Arn'] });
+    const onTable = (statements: typeof router) =>
+      statements.filter((statement) => statement.resource.includes(tableArn)).flatMap((statement) => statement.actions);
+
+    // Assess: the router may Query the table (no index, no write), read the stream, and send
+    expect(onTable(router)).toEqual([...ROUTER_TABLE_ACTIONS]);
+    expect(ROUTER_TABLE_ACTIONS).toEqual(['dynamodb:Query']);
+    expect(router.filter((statement) => statement.resource.includes('/index/'))).toEqual([]);
+    expect(actions(router).filter((action) => WRITE_ACTION.test(action))).toEqual([]);
+    expect(actions(router)).toEqual(expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:GetShardIterator']));
+    expect(on(router, queueArn)).toContain('sqs:SendMessage');
+    expect(on(router, queueArn).filter((action) => /Receive|Delete|ChangeMessageVisibility/.test(action))).toEqual([]);
+    expect(on(router, dlqArn)).toContain('sqs:SendMessage');
+    expect(on(router, streamArn).sort()).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']);
+    expect(router.filter((statement) => statement.resource === '"*"').flatMap((statement) => statement.actions)).toEqual([
+      'dynamodb:ListStreams',
+    ]);
+    // The sender may read and write the table's items (no delete, no index) and consume the queue
+    expect(onTable(sender).sort()).toEqual([...SENDER_TABLE_ACTIONS].sort());
+    expect(SENDER_TABLE_ACTIONS).toEqual(['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(sender.filter((statement) => statement.resource.includes('/index/'))).toEqual([]);
+    expect(on(sender, queueArn)).toEqual(
+      expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']),
+    );
+    expect(actions(sender).filter((action) => action.startsWith('sqs:Send'))).toEqual([]);
+    expect(on(sender, dlqArn)).toEqual([]);
+    expect(actions(sender).filter((action) => /GetRecords|GetShardIterator|DescribeStream/.test(action))).toEqual([]);
+    // No API function touches a queue: a resend reaches the router through the table's stream.
+    for (const fn of Object.values(stack.api.functions)) {
+      expect(actions(statementsOf(fn)).filter((action) => action.startsWith('sqs:'))).toEqual([]);
+    }
   });
 
   it('has no unacknowledged cdk-nag AwsSolutions finding and no CDK error', () => {

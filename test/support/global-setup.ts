@@ -24,7 +24,13 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), 'osma-test-'));
-  const stack = await startStackProcess({ dataDir, logFile: join(dataDir, 'stack.log'), env: STACK_SETTINGS });
+  const stack = await startStackProcess({
+    dataDir,
+    logFile: join(dataDir, 'stack.log'),
+    // Webhook retries compressed from hours to seconds: four tries over three seconds, and
+    // an endpoint disabled after three deliveries in a row failed.
+    env: { ...STACK_SETTINGS, OSMA_WEBHOOK_RETRY_SCHEDULE: '0,1,1,1', OSMA_WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES: '3' },
+  });
   project.provide('apiUrl', stack.url);
   project.provide('testKey', stack.testKey);
   project.provide('liveKey', stack.liveKey);

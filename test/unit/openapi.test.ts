@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { buildOpenApiDocument } from '#shared/openapi';
 import { routeList, type RouteDefinition } from '#shared/routes';
 import { LATEST_VERSION } from '#shared/versions';

@@ -1,0 +1,294 @@
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { tableName } from '#shared/config';
+import { db, isConditionFailure } from '#shared/db';
+import { errors } from '#shared/errors';
+import { requireEvent, type EventItem } from '#shared/events/event';
+import { eventKeys } from '#shared/events/outbox';
+import { ConcurrentChange, withRetries } from '#shared/optimistic';
+import { queryPage, type Page, type PageRequest } from '#shared/pagination';
+import { scopeKey, type Scope } from '#shared/table';
+import { timestamp } from '#shared/time';
+import { endpointKeys, listensTo, readEndpoint, type EndpointItem } from '#shared/webhooks/endpoint';
+import type { DeliveryAttempt, DeliveryStatus, FailureReason, WebhookDelivery } from '#shared/webhooks/schemas';
+
+/**
+ * Deliveries: one item per (event, endpoint), in a partition per event so that an event's
+ * deliveries are one Query, sorted by endpoint id. It holds the delivery's status, every
+ * attempt (time, status code, latency, error) and when the next one is due. It is kept as
+ * long as its event, 30 days.
+ *
+ * A delivery runs in series: the automatic one (resend 0) and one per resend. The sender
+ * writes each attempt on the condition that the item is still at the series and attempt
+ * count it read, so a duplicate SQS message or a replayed stream record can never record an
+ * attempt twice, and a message of an old series is dropped.
+ *
+ * A resend is written here (not sent to the queue by the API): the item's change reaches
+ * the event router through the table's stream, which enqueues it, as the outbox does.
+ */
+export interface AttemptItem extends DeliveryAttempt {}
+
+export interface DeliveryItem {
+  pk: string;
+  sk: string;
+  entity: 'webhook_delivery';
+  organization_id: string;
+  mode: Scope['mode'];
+  event_id: string;
+  event_type: EventItem['event'];
+  endpoint_id: string;
+  url: string;
+  status: DeliveryStatus;
+  failure_reason: FailureReason | null;
+  /** The current series: 0 for the automatic delivery, n after the n-th resend. */
+  resends: number;
+  /** Attempts made in the current series: the position in the retry schedule. */
+  series_attempts: number;
+  attempts: AttemptItem[];
+  next_attempt_at: string | null;
+  created_at: string;
+  updated_at: string;
+  /** Unix seconds: the TTL, the event's own. */
+  expires_at: number;
+  /** Set by a resend until its first attempt; the stream filter of the router looks for it. */
+  resend_requested_at?: string;
+}
+
+/** How many times one event may be resent to one endpoint (an item holds every attempt). */
+export const MAX_RESENDS = 100;
+
+export const deliveryKeys = {
+  pk: (scope: Scope, eventId: string) => `${scopeKey(scope)}#DELIVERY#${eventId}`,
+  key: (scope: Scope, eventId: string, endpointId: string) => ({ pk: deliveryKeys.pk(scope, eventId), sk: endpointId }),
+};
+
+export function fromItem(item: object): WebhookDelivery {
+  const d = item as DeliveryItem;
+  return {
+    event: d.event_id,
+    endpoint: d.endpoint_id,
+    url: d.url,
+    status: d.status,
+    failure_reason: d.failure_reason ?? null,
+    resends: d.resends,
+    attempts: (d.attempts ?? []).map(({ attempted_at, resend, status_code, latency_ms, error }) => ({
+      attempted_at,
+      resend,
+      status_code,
+      latency_ms,
+      error,
+    })),
+    next_attempt_at: d.next_attempt_at ?? null,
+    created_at: d.created_at,
+    updated_at: d.updated_at,
+  };
+}
+
+export async function listDeliveries(scope: Scope, eventId: string, request: PageRequest): Promise<Page<WebhookDelivery>> {
+  await requireEvent(scope, eventId);
+  return queryPage({
+    kind: 'webhookEndpoint',
+    request,
+    source: { partitionKey: 'pk', partitionValue: deliveryKeys.pk(scope, eventId), idKey: 'sk' },
+    fromItem,
+  });
+}
+
+async function readDelivery(scope: Scope, eventId: string, endpointId: string): Promise<DeliveryItem | undefined> {
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: deliveryKeys.key(scope, eventId, endpointId), ConsistentRead: true }),
+  );
+  return Item as DeliveryItem | undefined;
+}
+
+/**
+ * Sends one event to one endpoint again, as a new series of attempts on the retry schedule.
+ * The endpoint must be enabled and listen to the event; it need not have had the event
+ * before (an endpoint made after the event can catch up this way).
+ */
+export async function resendEvent(scope: Scope, eventId: string, endpointId: string): Promise<WebhookDelivery> {
+  const event = await requireEvent(scope, eventId);
+  const endpoint = await readEndpoint(scope, endpointId);
+  if (!endpoint) throw errors.bodyReferenceNotFound('endpoint', `No webhook endpoint with the id '${endpointId}' exists in this mode.`);
+  if (endpoint.status !== 'enabled') {
+    throw errors.invalidStatus(`Webhook endpoint ${endpointId} is ${endpoint.status}; enable it before resending to it.`);
+  }
+  if (!listensTo(endpoint, event.event)) {
+    throw errors.invalidParams([
+      { param: 'endpoint', message: `Webhook endpoint ${endpointId} does not listen to ${event.event} events.` },
+    ]);
+  }
+  return withRetries(async () => {
+    const current = await readDelivery(scope, eventId, endpointId);
+    const now = timestamp();
+    if (!current) {
+      const item: DeliveryItem = {
+        ...deliveryKeys.key(scope, eventId, endpointId),
+        ...deliveryBase(scope, event, endpoint, now),
+        status: 'pending',
+        failure_reason: null,
+        resends: 1,
+        series_attempts: 0,
+        attempts: [],
+        next_attempt_at: null,
+        updated_at: now,
+        resend_requested_at: now,
+      };
+      try {
+        await db().send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      } catch (error) {
+        if (isConditionFailure(error)) throw new ConcurrentChange();
+        throw error;
+      }
+      return fromItem(item);
+    }
+    if (current.resends >= MAX_RESENDS) {
+      throw errors.invalidStatus(`Event ${eventId} was resent to ${endpointId} ${MAX_RESENDS} times, the most allowed.`);
+    }
+    const next: DeliveryItem = {
+      ...current,
+      url: endpoint.url,
+      status: 'pending',
+      failure_reason: null,
+      resends: current.resends + 1,
+      series_attempts: 0,
+      next_attempt_at: null,
+      updated_at: now,
+      resend_requested_at: now,
+    };
+    try {
+      await db().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: next,
+          ConditionExpression: 'resends = :resends AND series_attempts = :attempts',
+          ExpressionAttributeValues: { ':resends': current.resends, ':attempts': current.series_attempts },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConcurrentChange();
+      throw error;
+    }
+    return fromItem(next);
+  });
+}
+
+function deliveryBase(scope: Scope, event: EventItem, endpoint: EndpointItem, now: string) {
+  return {
+    entity: 'webhook_delivery' as const,
+    organization_id: scope.organizationId,
+    mode: scope.mode,
+    event_id: event.id,
+    event_type: event.event,
+    endpoint_id: endpoint.id,
+    url: endpoint.url,
+    created_at: now,
+    expires_at: event.expires_at,
+  };
+}
+
+/** What the sender needs for one message, read together: the event, the endpoint, the delivery. */
+export async function loadForDelivery(
+  scope: Scope,
+  eventId: string,
+  endpointId: string,
+): Promise<{ event?: EventItem; endpoint?: EndpointItem; delivery?: DeliveryItem }> {
+  const keys = [eventKeys.key(scope, eventId), endpointKeys.key(scope, endpointId), deliveryKeys.key(scope, eventId, endpointId)];
+  const found: Record<string, unknown>[] = [];
+  let pending: Record<string, string>[] = keys;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+    if (attempt > 6) throw new Error('BatchGetItem left keys unprocessed');
+    const result = await db().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }));
+    found.push(...(result.Responses?.[tableName()] ?? []));
+    pending = (result.UnprocessedKeys?.[tableName()]?.Keys ?? []) as Record<string, string>[];
+  }
+  const find = (key: { pk: string; sk: string }) => found.find((item) => item.pk === key.pk && item.sk === key.sk);
+  const event = find(keys[0]!) as EventItem | undefined;
+  return {
+    event: event && event.expires_at * 1000 > Date.now() ? event : undefined,
+    endpoint: find(keys[1]!) as EndpointItem | undefined,
+    delivery: find(keys[2]!) as DeliveryItem | undefined,
+  };
+}
+
+/** Where a delivery stood when the sender read it: the write is conditional on it. */
+export interface DeliveryPosition {
+  exists: boolean;
+  resends: number;
+  seriesAttempts: number;
+}
+
+export interface DeliveryChange {
+  status: DeliveryStatus;
+  failure_reason: FailureReason | null;
+  next_attempt_at: string | null;
+  url: string;
+  attempt?: AttemptItem;
+}
+
+/**
+ * Writes the outcome of one attempt (or of a drop, without an attempt). Returns false when
+ * the delivery moved since it was read: another copy of the message recorded this attempt,
+ * or a resend started a new series, and this outcome is not written.
+ */
+export async function recordDelivery(
+  scope: Scope,
+  event: EventItem,
+  endpointId: string,
+  position: DeliveryPosition,
+  change: DeliveryChange,
+): Promise<boolean> {
+  const now = timestamp();
+  const seriesAttempts = position.seriesAttempts + (change.attempt ? 1 : 0);
+  try {
+    if (!position.exists) {
+      const item: DeliveryItem = {
+        ...deliveryKeys.key(scope, event.id, endpointId),
+        entity: 'webhook_delivery',
+        organization_id: scope.organizationId,
+        mode: scope.mode,
+        event_id: event.id,
+        event_type: event.event,
+        endpoint_id: endpointId,
+        url: change.url,
+        status: change.status,
+        failure_reason: change.failure_reason,
+        resends: 0,
+        series_attempts: seriesAttempts,
+        attempts: change.attempt ? [change.attempt] : [],
+        next_attempt_at: change.next_attempt_at,
+        created_at: change.attempt?.attempted_at ?? now,
+        updated_at: now,
+        expires_at: event.expires_at,
+      };
+      await db().send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    }
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: deliveryKeys.key(scope, event.id, endpointId),
+        UpdateExpression:
+          'SET #status = :status, failure_reason = :reason, next_attempt_at = :next, #url = :url, updated_at = :now, ' +
+          'series_attempts = :attempted, attempts = list_append(attempts, :attempt) REMOVE resend_requested_at',
+        ConditionExpression: 'resends = :resends AND series_attempts = :read',
+        ExpressionAttributeNames: { '#status': 'status', '#url': 'url' },
+        ExpressionAttributeValues: {
+          ':status': change.status,
+          ':reason': change.failure_reason,
+          ':next': change.next_attempt_at,
+          ':url': change.url,
+          ':now': now,
+          ':attempted': seriesAttempts,
+          ':attempt': change.attempt ? [change.attempt] : [],
+          ':resends': position.resends,
+          ':read': position.seriesAttempts,
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
