@@ -65,6 +65,8 @@ export function largestInputs(metafile: Metafile, outfile: string): { name: stri
     if (at >= 0) {
       const parts = input.slice(at + 'node_modules/'.length).split('/');
       name = parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+      // Translations are worth naming apart: zod's `z` namespace brings every locale along.
+      if (parts.includes('locales')) name = `${name} locales`;
     }
     byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
   }

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { bareDb, scenarios, type BareResult } from '#bench/scenarios';
 import { CapacityCapture, type CallRecord } from '#bench/support/capture';
-import { apiContext, apiEvent, BENCH_RATE_LIMITS, benchOrganization, benchStack, log, routeHandler } from '#bench/support/environment';
+import { apiContext, apiEvent, BENCH_RATE_LIMITS, benchOrganization, benchStack, log, routeHandler, WORK_DIR } from '#bench/support/environment';
 import { rateLimiter } from '#bench/support/optional';
 import type { Row } from '#bench/support/report';
 import type { Section } from '#bench/support/section';
@@ -111,6 +113,8 @@ export const warmOverhead: Section = async ({ plan, routes }) => {
     });
   }
   capture.destroy();
+  const logBytes = requestLogBytes();
+  raw.requestLogLineBytes = logBytes;
 
   return {
     title: 'Warm overhead per endpoint (in process, against DynamoDB Local)',
@@ -127,7 +131,20 @@ export const warmOverhead: Section = async ({ plan, routes }) => {
       `${iterations} timed calls of each (after ${warmup} warm-up calls), real and bare alternating; the handlers log at INFO as deployed (to a file here).`,
       'DynamoDB Local answers in milliseconds where DynamoDB answers in single-digit milliseconds too, so the share of our code is of the same order in Lambda; a slower store would make it smaller.',
       'Absolute p50/p90 milliseconds and each call list are in the JSON (raw).',
+      ...(logBytes ? [`Each request writes one log line of ${Math.round(logBytes)} bytes on average (what CloudWatch Logs ingests per call).`] : []),
     ],
     raw,
   };
 };
+
+/** Average size of the handlers' per-request log line, from what this run wrote. */
+function requestLogBytes(): number | undefined {
+  try {
+    const lines = readFileSync(path.join(WORK_DIR, 'handlers.log'), 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('"message":"request"'));
+    return lines.length ? lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0) / lines.length : undefined;
+  } catch {
+    return undefined;
+  }
+}
