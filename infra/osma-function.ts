@@ -1,22 +1,17 @@
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { type CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, type OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { objectKeyPatterns } from '#shared/files/keys';
+import { FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS, PROJECT_ROOT } from '#infra/bundling';
 import { TABLE_DEFINITION } from '#shared/table';
 
-/** The repository root: entries, the lock file and tsconfig.json are resolved from here. */
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/** Lets CommonJS dependencies call `require` from inside an ESM bundle. */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+export { ESM_REQUIRE_BANNER, PROJECT_ROOT } from '#infra/bundling';
 
 export const SERVICE_NAME = 'osma-api';
 
@@ -105,24 +100,19 @@ export class OsmaFunction extends NodejsFunction {
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         OSMA_STAGE: props.stage,
         ...props.environment,
       },
+      // One definition with the benchmark's bundles (infra/bundling.ts).
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
-        // The Node.js 22 runtime ships the AWS SDK v3; bundling it is a cold-start trade-off
-        // left to the benchmark.
-        externalModules: props.bundleAwsSdk ? [] : ['@aws-sdk/*'],
+        ...FUNCTION_BUNDLING,
+        format: FUNCTION_BUNDLING.format as OutputFormat,
+        mainFields: [...FUNCTION_BUNDLING.mainFields],
+        // The file functions carry their own SDK (the presigner must match its client-s3).
+        externalModules: props.bundleAwsSdk ? [] : [...FUNCTION_BUNDLING.externalModules],
       },
     });
     this.serviceRole = role;

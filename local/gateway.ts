@@ -25,7 +25,7 @@ const STAGE = 'local';
 
 type Authorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 
-interface Match {
+export interface Match {
   route: RouteDefinition;
   pathParameters: Record<string, string> | null;
 }
@@ -96,8 +96,11 @@ async function handle(
   return handler(event, lambdaContext(match.route));
 }
 
-/** The REST API's proxy event, as API Gateway builds it for a Lambda proxy integration. */
-function proxyEvent(input: {
+/**
+ * The REST API's proxy event, as API Gateway builds it for a Lambda proxy integration. The
+ * benchmark builds its events with it too, so that they cannot drift from the gateway's.
+ */
+export function proxyEvent(input: {
   req: IncomingMessage;
   url: URL;
   method: string;
@@ -160,7 +163,7 @@ function proxyEvent(input: {
   };
 }
 
-function lambdaContext(route: RouteDefinition): Context {
+export function lambdaContext(route: RouteDefinition): Context {
   const deadline = Date.now() + 29_000;
   const functionName = `osma-local-${route.operationId}`;
   return {

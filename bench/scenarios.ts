@@ -1,0 +1,617 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { BenchOrganization, RequestSpec } from '#bench/support/environment';
+import { mapLimit } from '#bench/support/stats';
+import { tableName } from '#shared/config';
+import { eventKeys } from '#shared/events/outbox';
+import { newId } from '#shared/ids';
+import { createMember, memberKeys } from '#shared/members/member';
+import type { Scope } from '#shared/table';
+import { createTaskTemplate, templateKeys } from '#shared/task-templates/template';
+import { createTask, deleteTask, taskKeys } from '#shared/tasks/task';
+import { timestamp } from '#shared/time';
+import { userKeys } from '#shared/users/user';
+
+/**
+ * One scenario per route (by operationId): what a typical successful call sends, and a
+ * **bare handler** that makes the same DynamoDB calls with none of our code around them: a
+ * plain document client, no middy, no zod, no envelope, no log line, no item mapping beyond
+ * dropping the keys. Warm overhead compares the two; capacity measures the real one.
+ *
+ * A route without a scenario is reported as "not measured: no scenario"; adding an endpoint
+ * means adding its scenario here (README › Benchmarks › Extending).
+ */
+export type BareResult = { statusCode: number; headers: Record<string, string>; body: string };
+
+export interface ScenarioKind {
+  /** `getOne`: the "GET one = one item read" budget applies. */
+  kind: 'getOne' | 'list' | 'create' | 'change';
+}
+
+export interface PreparedScenario extends ScenarioKind {
+  /** The next request; each call gets fresh data where the route needs it (a new email, a not yet deleted member). */
+  request(): RequestSpec;
+  /** The same DynamoDB calls as the real handler, bare. */
+  bare(request: RequestSpec): Promise<BareResult>;
+  /** More requests of this route worth a capacity row of their own (e.g. a filtered list). */
+  variants?: { label: string; request: () => RequestSpec }[];
+}
+
+export interface Scenario extends ScenarioKind {
+  /** Makes what the calls need in `org`; `calls` is how many requests will be asked for in all. */
+  prepare(org: BenchOrganization, calls: number): Promise<PreparedScenario>;
+}
+
+let bareClient: DynamoDBDocumentClient | undefined;
+
+/** A document client of its own, with the same marshalling options as shared/db.ts. */
+export function bareDb(): DynamoDBDocumentClient {
+  bareClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  return bareClient;
+}
+
+const BOOKKEEPING = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity', 'version', 'expires_at']);
+
+function objectOf(item: Record<string, unknown>): Record<string, unknown> {
+  const object: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(item)) if (!BOOKKEEPING.has(name)) object[name] = value;
+  return object;
+}
+
+function json(statusCode: number, body: unknown): BareResult {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+const notFound = () => json(404, { type: 'invalid_request_error', message: 'not found' });
+
+async function bareGet(key: Record<string, string>, consistent: boolean): Promise<BareResult> {
+  const { Item } = await bareDb().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: consistent || undefined }));
+  return Item ? json(200, objectOf(Item)) : notFound();
+}
+
+async function bareList(
+  source: { index?: string; partitionKey: string; partitionValue: string },
+  limit: number,
+): Promise<BareResult> {
+  const { Items = [] } = await bareDb().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: source.index,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': source.partitionKey },
+      ExpressionAttributeValues: { ':pk': source.partitionValue },
+      ScanIndexForward: false,
+      Limit: limit + 1,
+    }),
+  );
+  return json(200, { has_next: Items.length > limit, data: Items.slice(0, limit).map(objectOf) });
+}
+
+let sequence = 0;
+const unique = () => `${Date.now().toString(36)}${(sequence++).toString(36)}${randomUUID().slice(0, 6)}`;
+
+export const memberBody = () => ({
+  name: 'Daisy Bench',
+  email: `daisy.${unique()}@osma.bench`,
+  date_of_birth: '1993-09-16',
+  biological_sex: 'female',
+  gender_identity: 'woman',
+  metadata: { source: 'bench' },
+});
+
+export async function makeMembers(scope: Scope, count: number): Promise<string[]> {
+  const made = await mapLimit(Array.from({ length: count }), 8, async () => (await createMember(scope, memberBody() as never)).id);
+  return made;
+}
+
+const TEMPLATE_PARAMETERS = {
+  type: 'object',
+  properties: { systolic: { type: 'integer', minimum: 0 }, diastolic: { type: 'integer', minimum: 0 }, unit: { type: 'string', enum: ['mmHg'] } },
+  required: ['unit'],
+};
+
+async function makeTemplate(scope: Scope, reference = `bp_${unique()}`) {
+  return createTaskTemplate(scope, {
+    reference,
+    name: 'Update blood pressure',
+    description: "Update the member's blood pressure",
+    renderless: false,
+    parameters: TEMPLATE_PARAMETERS,
+  });
+}
+
+export interface TaskFixture {
+  template: string;
+  member: string;
+  user: string;
+}
+
+export async function taskFixture(org: BenchOrganization): Promise<TaskFixture> {
+  const template = await makeTemplate(org.scope);
+  const [member] = await makeMembers(org.scope, 1);
+  return { template: template.reference, member: member!, user: org.users.active.id };
+}
+
+export const taskBody = (fixture: TaskFixture) => ({
+  template: fixture.template,
+  description: "Update the member's blood pressure",
+  member: fixture.member,
+  assigned_to: fixture.user,
+  priority: 'routine',
+  parameters: { systolic: 120, diastolic: 80, unit: 'mmHg' },
+  metadata: { source: 'bench' },
+});
+
+export async function makeTasks(org: BenchOrganization, fixture: TaskFixture, count: number): Promise<string[]> {
+  return mapLimit(Array.from({ length: count }), 8, async () => (await createTask(org.scope, taskBody(fixture) as never)).id);
+}
+
+function taskItem(scope: Scope, task: Record<string, any>, version: number): Record<string, unknown> {
+  return {
+    ...taskKeys.key(scope, task.id),
+    entity: 'task',
+    version,
+    gsi1pk: taskKeys.byStatus(scope, task.status),
+    gsi1sk: task.id,
+    ...(task.member && { gsi2pk: taskKeys.byMember(scope, task.member), gsi2sk: task.id }),
+    ...(task.assigned_to && { gsi3pk: taskKeys.byAssignee(scope, task.assigned_to), gsi3sk: task.id }),
+    ...task,
+  };
+}
+
+function eventPut(scope: Scope, event: string, data: Record<string, unknown>) {
+  const id = newId('event');
+  const now = new Date();
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: {
+        ...eventKeys.key(scope, id),
+        entity: 'event',
+        organization_id: scope.organizationId,
+        mode: scope.mode,
+        id,
+        event,
+        created_at: timestamp(now),
+        data: objectOf(data),
+        expires_at: Math.floor(now.getTime() / 1000) + 30 * 24 * 3600,
+      },
+    },
+  };
+}
+
+/** Bare task change: read, apply, and the one transaction with its event. */
+async function bareTaskChange(scope: Scope, id: string, change: (task: Record<string, any>) => Record<string, any>, event: string) {
+  const { Item } = await bareDb().send(new GetCommand({ TableName: tableName(), Key: taskKeys.key(scope, id), ConsistentRead: true }));
+  if (!Item) return notFound();
+  const next = { ...objectOf(Item), ...change(objectOf(Item)), updated_at: timestamp() };
+  await bareDb().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: tableName(),
+            Item: taskItem(scope, next, (Item.version as number) + 1),
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':version': Item.version },
+          },
+        },
+        eventPut(scope, event, next),
+      ],
+    }),
+  );
+  return json(200, next);
+}
+
+function pool(ids: string[]): () => string {
+  return () => {
+    const id = ids.pop();
+    if (!id) throw new Error('The scenario ran out of prepared objects');
+    return id;
+  };
+}
+
+export const scenarios: Record<string, Scenario> = {
+  createMember: {
+    kind: 'create',
+    async prepare(org) {
+      const { scope } = org;
+      return {
+        kind: 'create',
+        request: () => ({ body: memberBody() }),
+        async bare(request) {
+          const input = request.body as ReturnType<typeof memberBody>;
+          const now = timestamp();
+          const member = {
+            id: newId('member'),
+            created_at: now,
+            updated_at: now,
+            name: input.name,
+            email: input.email,
+            status: 'active',
+            status_transitions: [],
+            date_of_birth: input.date_of_birth,
+            biological_sex: input.biological_sex,
+            gender_identity: input.gender_identity,
+            live_mode: false,
+            metadata: input.metadata,
+          };
+          await bareDb().send(
+            new TransactWriteCommand({
+              TransactItems: [
+                { Put: { TableName: tableName(), Item: { ...memberKeys.key(scope, member.id), entity: 'member', version: 1, ...member }, ConditionExpression: 'attribute_not_exists(pk)' } },
+                { Put: { TableName: tableName(), Item: { ...memberKeys.emailLock(scope, member.email), member_id: member.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              ],
+            }),
+          );
+          return json(201, member);
+        },
+      };
+    },
+  },
+
+  getMember: {
+    kind: 'getOne',
+    async prepare(org) {
+      const [id] = await makeMembers(org.scope, 1);
+      return {
+        kind: 'getOne',
+        request: () => ({ pathParameters: { id: id! } }),
+        bare: (request) => bareGet(memberKeys.key(org.scope, request.pathParameters!.id!), true),
+      };
+    },
+  },
+
+  updateMember: {
+    kind: 'change',
+    async prepare(org) {
+      const [id] = await makeMembers(org.scope, 1);
+      let n = 0;
+      return {
+        kind: 'change',
+        request: () => ({ pathParameters: { id: id! }, body: { name: `Daisy Bench ${n++}` } }),
+        async bare(request) {
+          const key = memberKeys.key(org.scope, request.pathParameters!.id!);
+          const { Item } = await bareDb().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
+          if (!Item) return notFound();
+          const next = { ...Item, name: (request.body as { name: string }).name, updated_at: timestamp(), version: (Item.version as number) + 1 };
+          await bareDb().send(
+            new PutCommand({ TableName: tableName(), Item: next, ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': Item.version } }),
+          );
+          return json(200, objectOf(next));
+        },
+      };
+    },
+  },
+
+  deleteMember: {
+    kind: 'change',
+    async prepare(org, calls) {
+      const take = pool(await makeMembers(org.scope, calls));
+      return {
+        kind: 'change',
+        request: () => ({ pathParameters: { id: take() } }),
+        async bare(request) {
+          const key = memberKeys.key(org.scope, request.pathParameters!.id!);
+          const { Item } = await bareDb().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
+          if (!Item) return notFound();
+          const at = timestamp();
+          const next = {
+            ...Item,
+            status: 'deleted',
+            status_transitions: [...(Item.status_transitions as object[]), { to: 'deleted', from: Item.status, timestamp: at }],
+            updated_at: at,
+            version: (Item.version as number) + 1,
+          };
+          await bareDb().send(
+            new TransactWriteCommand({
+              TransactItems: [
+                { Put: { TableName: tableName(), Item: next, ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': Item.version } } },
+                {
+                  Delete: {
+                    TableName: tableName(),
+                    Key: memberKeys.emailLock(org.scope, Item.email as string),
+                    ConditionExpression: 'attribute_not_exists(pk) OR member_id = :id',
+                    ExpressionAttributeValues: { ':id': Item.id },
+                  },
+                },
+              ],
+            }),
+          );
+          return json(200, objectOf(next));
+        },
+      };
+    },
+  },
+
+  listMembers: {
+    kind: 'list',
+    async prepare(org) {
+      await makeMembers(org.scope, 25);
+      return {
+        kind: 'list',
+        request: () => ({ query: { limit: '10' } }),
+        bare: () => bareList({ partitionKey: 'pk', partitionValue: memberKeys.pk(org.scope) }, 10),
+      };
+    },
+  },
+
+  createTask: {
+    kind: 'create',
+    async prepare(org) {
+      const fixture = await taskFixture(org);
+      const { scope } = org;
+      return {
+        kind: 'create',
+        request: () => ({ body: taskBody(fixture) }),
+        async bare(request) {
+          const input = request.body as ReturnType<typeof taskBody>;
+          const keys = [templateKeys.latest(scope, input.template), memberKeys.key(scope, input.member), userKeys.key(scope.organizationId, input.assigned_to)];
+          const { Responses } = await bareDb().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys, ConsistentRead: true } } }));
+          const template = Responses?.[tableName()]?.find((item) => item.sk === input.template);
+          if (!template) return notFound();
+          const now = timestamp();
+          const task = {
+            id: newId('task'),
+            template: input.template,
+            template_version: template.version,
+            status: 'ready',
+            priority: input.priority,
+            assigned_to: input.assigned_to,
+            created_by: null,
+            member: input.member,
+            description: input.description,
+            parameters: input.parameters,
+            data: {},
+            external_url: null,
+            live_mode: false,
+            metadata: input.metadata,
+            created_at: now,
+            updated_at: now,
+            status_transitions: [],
+          };
+          await bareDb().send(
+            new TransactWriteCommand({
+              TransactItems: [
+                { Put: { TableName: tableName(), Item: taskItem(scope, task, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
+                eventPut(scope, 'tasks.created', task),
+                {
+                  ConditionCheck: {
+                    TableName: tableName(),
+                    Key: memberKeys.key(scope, input.member),
+                    ConditionExpression: 'attribute_exists(pk) AND #status <> :deleted',
+                    ExpressionAttributeNames: { '#status': 'status' },
+                    ExpressionAttributeValues: { ':deleted': 'deleted' },
+                  },
+                },
+                {
+                  ConditionCheck: {
+                    TableName: tableName(),
+                    Key: userKeys.key(scope.organizationId, input.assigned_to),
+                    ConditionExpression: '#status = :active',
+                    ExpressionAttributeNames: { '#status': 'status' },
+                    ExpressionAttributeValues: { ':active': 'active' },
+                  },
+                },
+              ],
+            }),
+          );
+          return json(201, task);
+        },
+      };
+    },
+  },
+
+  getTask: {
+    kind: 'getOne',
+    async prepare(org) {
+      const [id] = await makeTasks(org, await taskFixture(org), 1);
+      return {
+        kind: 'getOne',
+        request: () => ({ pathParameters: { id: id! } }),
+        bare: (request) => bareGet(taskKeys.key(org.scope, request.pathParameters!.id!), true),
+      };
+    },
+  },
+
+  updateTask: {
+    kind: 'change',
+    async prepare(org) {
+      const [id] = await makeTasks(org, await taskFixture(org), 1);
+      let n = 0;
+      return {
+        kind: 'change',
+        request: () => ({ pathParameters: { id: id! }, body: { description: `Blood pressure, round ${n++}` } }),
+        bare: (request) =>
+          bareTaskChange(org.scope, request.pathParameters!.id!, () => ({ description: (request.body as { description: string }).description }), 'tasks.updated'),
+      };
+    },
+  },
+
+  deleteTask: {
+    kind: 'change',
+    async prepare(org, calls) {
+      const take = pool(await makeTasks(org, await taskFixture(org), calls));
+      return {
+        kind: 'change',
+        request: () => ({ pathParameters: { id: take() } }),
+        bare: (request) =>
+          bareTaskChange(
+            org.scope,
+            request.pathParameters!.id!,
+            (task) => ({
+              status: 'deleted',
+              status_transitions: [...(task.status_transitions as object[]), { to: 'deleted', from: task.status, timestamp: timestamp() }],
+            }),
+            'tasks.deleted',
+          ),
+      };
+    },
+  },
+
+  listTasks: {
+    kind: 'list',
+    async prepare(org) {
+      const fixture = await taskFixture(org);
+      await makeTasks(org, fixture, 25);
+      // A second member's tasks, so that the member index holds more than one member's.
+      // A second member with 20 tasks, 15 of them deleted: a list of its ready tasks filters
+      // what the member index reads (README: "such a page may read more items than it returns").
+      const other = { ...fixture, member: (await makeMembers(org.scope, 1))[0]! };
+      const otherTasks = await makeTasks(org, other, 20);
+      await mapLimit(otherTasks.slice(0, 15), 8, (id) => deleteTask(org.scope, id));
+      return {
+        kind: 'list',
+        request: () => ({ query: { limit: '10' } }),
+        bare: () => bareList({ partitionKey: 'pk', partitionValue: taskKeys.pk(org.scope) }, 10),
+        variants: [
+          { label: 'listTasks ?status=ready', request: () => ({ query: { limit: '10', status: 'ready' } }) },
+          { label: 'listTasks ?member=…&status=ready', request: () => ({ query: { limit: '10', member: other.member, status: 'ready' } }) },
+        ],
+      };
+    },
+  },
+
+  createTaskTemplate: {
+    kind: 'create',
+    async prepare(org) {
+      const { scope } = org;
+      return {
+        kind: 'create',
+        request: () => ({ body: { reference: `bp_${unique()}`, name: 'Update blood pressure', description: "Update the member's blood pressure", parameters: TEMPLATE_PARAMETERS } }),
+        async bare(request) {
+          const input = request.body as { reference: string; name: string; description: string; parameters: object };
+          const now = timestamp();
+          const template = {
+            id: newId('taskTemplate'),
+            reference: input.reference,
+            version: 1,
+            name: input.name,
+            description: input.description,
+            renderless: false,
+            parameters: input.parameters,
+            live_mode: false,
+            created_at: now,
+            updated_at: now,
+          };
+          await bareDb().send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Put: {
+                    TableName: tableName(),
+                    Item: { ...templateKeys.latest(scope, template.reference), gsi1pk: templateKeys.listIndex(scope), gsi1sk: template.id, entity: 'task_template', ...template },
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                  },
+                },
+                {
+                  Put: {
+                    TableName: tableName(),
+                    Item: { ...templateKeys.version(scope, template.reference, 1), entity: 'task_template_version', ...template },
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                  },
+                },
+              ],
+            }),
+          );
+          return json(201, template);
+        },
+      };
+    },
+  },
+
+  getTaskTemplate: {
+    kind: 'getOne',
+    async prepare(org) {
+      const template = await makeTemplate(org.scope);
+      return {
+        kind: 'getOne',
+        request: () => ({ pathParameters: { reference: template.reference } }),
+        bare: (request) => bareGet(templateKeys.latest(org.scope, request.pathParameters!.reference!), true),
+      };
+    },
+  },
+
+  updateTaskTemplate: {
+    kind: 'change',
+    async prepare(org) {
+      const template = await makeTemplate(org.scope);
+      const { scope } = org;
+      let n = 0;
+      return {
+        kind: 'change',
+        request: () => ({ pathParameters: { reference: template.reference }, body: { name: `Update blood pressure ${n++}` } }),
+        async bare(request) {
+          const reference = request.pathParameters!.reference!;
+          const { Item } = await bareDb().send(new GetCommand({ TableName: tableName(), Key: templateKeys.latest(scope, reference), ConsistentRead: true }));
+          if (!Item) return notFound();
+          const next = { ...objectOf(Item), name: (request.body as { name: string }).name, version: (Item.version as number) + 1, updated_at: timestamp() } as Record<string, any>;
+          await bareDb().send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Put: {
+                    TableName: tableName(),
+                    Item: { ...templateKeys.latest(scope, reference), gsi1pk: templateKeys.listIndex(scope), gsi1sk: next.id, entity: 'task_template', ...next },
+                    ConditionExpression: 'version = :previous',
+                    ExpressionAttributeValues: { ':previous': Item.version },
+                  },
+                },
+                {
+                  Put: {
+                    TableName: tableName(),
+                    Item: { ...templateKeys.version(scope, reference, next.version), entity: 'task_template_version', ...next },
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                  },
+                },
+              ],
+            }),
+          );
+          return json(200, next);
+        },
+      };
+    },
+  },
+
+  listTaskTemplates: {
+    kind: 'list',
+    async prepare(org) {
+      await mapLimit(Array.from({ length: 12 }), 4, () => makeTemplate(org.scope));
+      return {
+        kind: 'list',
+        request: () => ({ query: { limit: '10' } }),
+        bare: () => bareList({ index: 'gsi1', partitionKey: 'gsi1pk', partitionValue: templateKeys.listIndex(org.scope) }, 10),
+      };
+    },
+  },
+
+  getUser: {
+    kind: 'getOne',
+    async prepare(org) {
+      return {
+        kind: 'getOne',
+        request: () => ({ pathParameters: { id: org.users.active.id } }),
+        bare: (request) => bareGet(userKeys.key(org.organizationId, request.pathParameters!.id!), false),
+      };
+    },
+  },
+
+  listUsers: {
+    kind: 'list',
+    async prepare(org) {
+      return {
+        kind: 'list',
+        request: () => ({ query: { limit: '10' } }),
+        bare: () => bareList({ partitionKey: 'pk', partitionValue: userKeys.pk(org.organizationId) }, 10),
+      };
+    },
+  },
+};

@@ -1,0 +1,14 @@
+import type { RouteDefinition } from '#shared/routes';
+import type { BenchOptions, BenchPlan } from '#bench/support/options';
+import type { SectionResult } from '#bench/support/report';
+
+export interface SectionContext {
+  options: BenchOptions;
+  plan: BenchPlan;
+  /** The routes of shared/routes.ts, after --routes. */
+  routes: RouteDefinition[];
+}
+
+export type SectionOutput = Omit<SectionResult, 'id' | 'seconds'>;
+
+export type Section = (context: SectionContext) => Promise<SectionOutput>;

@@ -1,0 +1,243 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { taskBody, taskFixture } from '#bench/scenarios';
+import { benchOrganization, benchStack, log } from '#bench/support/environment';
+import { webhookAdapter, WEBHOOK_ADAPTER_FILE } from '#bench/support/optional';
+import type { Row } from '#bench/support/report';
+import type { Section } from '#bench/support/section';
+import { mapLimit, median, now, percentile, ratio, round } from '#bench/support/stats';
+import type { Scope } from '#shared/table';
+import { createTask } from '#shared/tasks/task';
+
+/**
+ * The webhook pipeline, from the write of a task (its transaction, with the outbox event,
+ * committed) to the receiver's 2xx: p50 and p99 over a few hundred events created at a steady
+ * pace, and sustained events per second through one sender for a burst; then the same with
+ * the receiver failing a share of first attempts (500), so that retries and their backoff show.
+ *
+ * The pipeline (stream poller, router, queue, sender) lands on another branch. This section
+ * drives it through an adapter at bench/adapters/webhooks.ts that exports
+ * `webhookBench: WebhookBenchAdapter`; without it every row says "not measured" and why.
+ *
+ * Baseline: the same signed POST sent straight from this process to the same receiver, one
+ * at a time: the floor of the last hop (latency) and what one sequential sender with no
+ * pipeline would sustain (events per second).
+ */
+export interface WebhookBenchAdapter {
+  /** One line on what runs, e.g. "stream poller → router → SQS (fauxqs) → 1 sender". */
+  describe: string;
+  /**
+   * Runs the local delivery pipeline against the bench's local stack (the environment
+   * startLocalStack set) with exactly one sender; resolves when it runs. If the local stack
+   * already runs it, start nothing and return a stop that does nothing.
+   */
+  start(): Promise<{ stop(): Promise<void> }>;
+  /** Registers a webhook endpoint of `scope` listening to `events` at `url` (http on loopback); resolves with its signing secret. */
+  subscribe(scope: Scope, url: string, events: readonly string[]): Promise<{ secret: string }>;
+}
+
+/** DESIGN.md: `osma-signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. */
+export function signatureValid(header: string | undefined, body: string, secret: string): boolean {
+  if (!header) return false;
+  const parts = Object.fromEntries(header.split(',').map((part) => part.trim().split('=', 2) as [string, string]));
+  if (!parts.t || !parts.v1) return false;
+  const expected = createHmac('sha256', secret).update(`${parts.t}.${body}`).digest();
+  const given = Buffer.from(parts.v1, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** A webhook receiver on loopback that can fail a share of first attempts. */
+class Receiver {
+  server!: Server;
+  url = '';
+  secret = '';
+  failShare = 0;
+  readonly attempts = new Map<string, number>();
+  readonly delivered = new Map<string, number>();
+  badSignatures = 0;
+  private waiters: (() => void)[] = [];
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const at = now();
+        const raw = Buffer.concat(chunks).toString('utf8');
+        let event: { id?: string; event?: string; data?: { id?: string } };
+        try {
+          event = JSON.parse(raw) as typeof event;
+        } catch {
+          res.writeHead(400).end();
+          return;
+        }
+        const id = event.id ?? '';
+        const attempt = (this.attempts.get(id) ?? 0) + 1;
+        this.attempts.set(id, attempt);
+        if (this.secret && !signatureValid(req.headers['osma-signature'] as string | undefined, raw, this.secret)) this.badSignatures += 1;
+        if (attempt === 1 && this.failShare > 0 && createHash('sha256').update(id).digest()[0]! / 256 < this.failShare) {
+          res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"bench: failing a first attempt"}');
+          return;
+        }
+        const taskId = event.data?.id;
+        if (taskId && !this.delivered.has(taskId)) this.delivered.set(taskId, at);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
+        for (const wake of this.waiters.splice(0)) wake();
+      });
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/webhooks`;
+  }
+
+  reset(failShare: number): void {
+    this.failShare = failShare;
+    this.attempts.clear();
+    this.delivered.clear();
+    this.badSignatures = 0;
+  }
+
+  async waitFor(taskIds: string[], timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (taskIds.some((id) => !this.delivered.has(id)) && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1_000);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** The bare hop: the same kind of signed event POSTed straight to the receiver, one at a time. */
+async function directBaseline(receiver: Receiver, count: number): Promise<{ latencies: number[]; perSecond: number }> {
+  const body = JSON.stringify({ id: 'evt_direct', event: 'tasks.created', created_at: new Date().toISOString(), data: { id: 'task_direct', ...taskBody({ template: 't', member: 'm', user: 'u' }) } });
+  const latencies: number[] = [];
+  let started = now();
+  for (let i = -5; i < count; i++) {
+    if (i === 0) started = now();
+    const t = Math.floor(Date.now() / 1000);
+    const signature = createHmac('sha256', receiver.secret || 'direct').update(`${t}.${body}`).digest('hex');
+    const start = now();
+    const response = await fetch(receiver.url, { method: 'POST', headers: { 'content-type': 'application/json', 'osma-signature': `t=${t},v1=${signature}` }, body });
+    await response.text();
+    if (i >= 0) latencies.push(now() - start);
+  }
+  return { latencies, perSecond: count / ((now() - started) / 1000) };
+}
+
+export const webhooks: Section = async ({ plan }) => {
+  const found = await webhookAdapter<WebhookBenchAdapter>();
+  const settings = [0, plan.webhooks.failShare];
+  const labels = settings.map((share) => (share ? `receiver fails ${Math.round(share * 100)}% of first attempts` : 'receiver answers 2xx'));
+  const section = {
+    title: 'Webhook pipeline: task write to receiver 2xx',
+    baseline: 'the same signed POST sent straight to the same receiver, one at a time (latency of the last hop alone; events per second of one sequential sender with no pipeline).',
+    budget: 'none set by the issue: every event delivered; the figures are for the record.',
+    columns: [
+      { key: 'events', label: 'events', format: 'int' as const },
+      { key: 'delivered', label: 'delivered', format: 'int' as const },
+      { key: 'retries', label: 'retries', format: 'int' as const },
+      { key: 'p50', label: 'p50 ×direct', format: 'ratio' as const },
+      { key: 'p99', label: 'p99 ×direct', format: 'ratio' as const },
+      { key: 'rate', label: 'events/s ×direct', format: 'ratio' as const },
+      { key: 'badSignatures', label: 'bad signatures', format: 'int' as const },
+    ],
+  };
+  if (!found.module) {
+    return {
+      ...section,
+      rows: labels.map((label) => ({ label, values: {}, verdict: 'NOT MEASURED' as const, note: found.reason })),
+      notes: [`The section runs once ${WEBHOOK_ADAPTER_FILE} exports webhookBench (README › Benchmarks › Extending).`],
+    };
+  }
+  const adapter = found.module;
+  await benchStack();
+  const org = await benchOrganization('Bench: webhooks');
+  const fixture = await taskFixture(org);
+  const receiver = new Receiver();
+  await receiver.start();
+  const { secret } = await adapter.subscribe(org.scope, receiver.url, ['tasks.created']);
+  receiver.secret = secret;
+  const pipeline = await adapter.start();
+  const rows: Row[] = [];
+  const raw: Record<string, unknown> = { pipeline: adapter.describe };
+  try {
+    const direct = await directBaseline(receiver, Math.min(100, plan.webhooks.events));
+    const directP50 = median(direct.latencies);
+    const directP99 = percentile(direct.latencies, 99);
+    raw.direct = { p50Ms: round(directP50, 3), p99Ms: round(percentile(direct.latencies, 99), 3), perSecond: round(direct.perSecond, 1) };
+    const create = async () => {
+      const task = await createTask(org.scope, taskBody(fixture) as never);
+      return { id: task.id, written: now() };
+    };
+    for (const [index, share] of settings.entries()) {
+      const events = plan.webhooks.events;
+      // Steady pace: one task every 50 ms, so that latency is not mostly queueing.
+      log(`webhooks: ${labels[index]}: ${events} events at a steady pace`);
+      receiver.reset(share);
+      const paced: { id: string; written: number }[] = [];
+      for (let i = 0; i < events; i++) {
+        const started = now();
+        paced.push(await create());
+        const rest = 50 - (now() - started);
+        if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+      }
+      await receiver.waitFor(paced.map((t) => t.id), plan.webhooks.timeoutSeconds * 1000);
+      const latencies = paced.filter((t) => receiver.delivered.has(t.id)).map((t) => receiver.delivered.get(t.id)! - t.written);
+      const pacedRetries = [...receiver.attempts.values()].reduce((sum, n) => sum + n - 1, 0);
+      const pacedBad = receiver.badSignatures;
+      const pacedDelivered = latencies.length;
+
+      // Burst: all at once (8 writers), then events per second until the last is delivered.
+      log(`webhooks: ${labels[index]}: burst of ${events} events`);
+      receiver.reset(share);
+      const burstStart = now();
+      const burst = await mapLimit(Array.from({ length: events }), 8, () => create());
+      await receiver.waitFor(burst.map((t) => t.id), plan.webhooks.timeoutSeconds * 1000);
+      const last = Math.max(...burst.map((t) => receiver.delivered.get(t.id) ?? Number.NaN));
+      const burstDelivered = burst.filter((t) => receiver.delivered.has(t.id)).length;
+      const perSecond = burstDelivered / ((last - burstStart) / 1000);
+      raw[labels[index]!] = {
+        paced: { p50Ms: round(median(latencies), 1), p99Ms: round(percentile(latencies, 99), 1), delivered: pacedDelivered, retries: pacedRetries },
+        burst: { perSecond: round(perSecond, 1), delivered: burstDelivered },
+      };
+      const undelivered = events - pacedDelivered + (events - burstDelivered);
+      rows.push({
+        label: labels[index]!,
+        values: {
+          events: events * 2,
+          delivered: pacedDelivered + burstDelivered,
+          retries: pacedRetries + [...receiver.attempts.values()].reduce((sum, n) => sum + n - 1, 0),
+          p50: round(ratio(median(latencies), directP50), 2),
+          p99: round(ratio(percentile(latencies, 99), directP99), 2),
+          rate: round(ratio(perSecond, direct.perSecond), 3),
+          badSignatures: pacedBad + receiver.badSignatures,
+        },
+        verdict: undelivered ? 'MISS' : 'INFO',
+        note: [
+          ...(undelivered ? [`${undelivered} events not delivered within ${plan.webhooks.timeoutSeconds} s`] : []),
+          ...(pacedBad + receiver.badSignatures ? ['some signatures did not verify with the DESIGN.md scheme'] : []),
+        ].join('; ') || undefined,
+      });
+    }
+  } finally {
+    await pipeline.stop();
+    await receiver.stop();
+  }
+  return {
+    ...section,
+    rows,
+    notes: [
+      `Pipeline: ${adapter.describe}. Latency: ${plan.webhooks.events} tasks written one every 50 ms; rate: ${plan.webhooks.events} tasks written by 8 writers at once, delivered events per second from the first write to the last 2xx. Retries are receiver-side attempts beyond the first.`,
+      'Absolute milliseconds and events per second are in the JSON (raw).',
+    ],
+    raw,
+  };
+};
