@@ -1,6 +1,6 @@
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/config';
-import { db, isConditionFailure } from '#shared/db';
+import { batchGet, db, isConditionFailure } from '#shared/db';
 import { errors } from '#shared/errors';
 import { requireEvent, type EventItem } from '#shared/events/event';
 import { eventKeys } from '#shared/events/outbox';
@@ -193,16 +193,7 @@ export async function loadForDelivery(
   endpointId: string,
 ): Promise<{ event?: EventItem; endpoint?: EndpointItem; delivery?: DeliveryItem }> {
   const keys = [eventKeys.key(scope, eventId), endpointKeys.key(scope, endpointId), deliveryKeys.key(scope, eventId, endpointId)];
-  const found: Record<string, unknown>[] = [];
-  let pending: Record<string, string>[] = keys;
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
-    if (attempt > 6) throw new Error('BatchGetItem left keys unprocessed');
-    const result = await db().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }));
-    found.push(...(result.Responses?.[tableName()] ?? []));
-    pending = (result.UnprocessedKeys?.[tableName()]?.Keys ?? []) as Record<string, string>[];
-  }
-  const find = (key: { pk: string; sk: string }) => found.find((item) => item.pk === key.pk && item.sk === key.sk);
+  const find = await batchGet(keys);
   const event = find(keys[0]!) as EventItem | undefined;
   return {
     event: event && event.expires_at * 1000 > Date.now() ? event : undefined,

@@ -1,6 +1,4 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { tableName } from '#shared/config';
-import { db } from '#shared/db';
+import { batchGet } from '#shared/db';
 import { errors } from '#shared/errors';
 import { fileKeys } from '#shared/files/keys';
 import { isId } from '#shared/ids';
@@ -49,18 +47,7 @@ export async function assertFileReferences(scope: Scope, data: Record<string, un
 }
 
 async function existingFiles(scope: Scope, ids: string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  let pending: Record<string, string>[] = ids.map((id) => fileKeys.key(scope, id));
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt > 5) throw new Error('BatchGetItem left keys unprocessed');
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
-    const result = await db().send(
-      new BatchGetCommand({
-        RequestItems: { [tableName()]: { Keys: pending, ProjectionExpression: 'sk', ConsistentRead: true } },
-      }),
-    );
-    for (const item of result.Responses?.[tableName()] ?? []) found.add(String(item.sk));
-    pending = (result.UnprocessedKeys?.[tableName()]?.Keys ?? []) as Record<string, string>[];
-  }
-  return found;
+  // Existence is all that matters: read the keys only.
+  const find = await batchGet(ids.map((id) => fileKeys.key(scope, id)), { keysOnly: true });
+  return new Set(ids.filter((id) => find(fileKeys.key(scope, id))));
 }

@@ -1,10 +1,10 @@
 // Deep equality that ignores key order: DynamoDB keeps none in maps.
 import { isDeepStrictEqual } from 'node:util';
-import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/config';
 import { objectFromItem } from '#shared/items';
-import { db, failedConditions } from '#shared/db';
+import { batchGet, db, failedConditions, type TableKey } from '#shared/db';
 import { errors } from '#shared/errors';
 import { eventItem, type EventType } from '#shared/events/outbox';
 import { assertFileReferences } from '#shared/files/references';
@@ -53,7 +53,7 @@ const NEXT_STATUSES: Record<TaskStatus, TaskStatus[]> = {
 
 export const fromItem = objectFromItem(taskSchema);
 
-function toItem(scope: Scope, task: Task, version: number): Record<string, unknown> {
+export function toItem(scope: Scope, task: Task, version: number): Record<string, unknown> {
   return {
     ...taskKeys.key(scope, task.id),
     entity: 'task',
@@ -233,7 +233,7 @@ async function loadReferences(
   const { template, templateVersion, member, user } = wanted;
   if (member !== undefined && !isId('member', member)) throw memberNotFound(member);
   if (user !== undefined && !isId('user', user)) throw userNotFound(user);
-  const keys: Record<string, string>[] = [];
+  const keys: TableKey[] = [];
   if (template !== undefined) {
     keys.push(templateKeys.latest(scope, template));
     if (templateVersion !== undefined) keys.push(templateKeys.version(scope, template, templateVersion));
@@ -242,8 +242,7 @@ async function loadReferences(
   if (user !== undefined) keys.push(userKeys.key(scope.organizationId, user));
   if (keys.length === 0) return {};
 
-  const items = await batchGet(keys);
-  const find = (key: Record<string, string>) => items.find((item) => item.pk === key.pk && item.sk === key.sk);
+  const find = await batchGet(keys);
   let found: TaskTemplate | undefined;
   if (template !== undefined) {
     const latest = find(templateKeys.latest(scope, template)) as TaskTemplate | undefined;
@@ -278,21 +277,6 @@ async function loadReferences(
     if (item.status !== 'active') throw userNotPermitted(user, String(item.status));
   }
   return { template: found };
-}
-
-async function batchGet(keys: Record<string, string>[]): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let pending: Record<string, string>[] = keys;
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
-    const result = await db().send(
-      new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }),
-    );
-    items.push(...(result.Responses?.[tableName()] ?? []));
-    pending = (result.UnprocessedKeys?.[tableName()]?.Keys ?? []) as Record<string, string>[];
-    if (attempt > 5 && pending.length) throw new Error('BatchGetItem left keys unprocessed');
-  }
-  return items;
 }
 
 const memberNotFound = (id: string) =>
