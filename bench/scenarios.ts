@@ -11,12 +11,13 @@ import {
 import type { BenchOrganization, RequestSpec } from '#bench/support/environment';
 import { mapLimit } from '#bench/support/stats';
 import { tableName } from '#shared/config';
-import { eventKeys } from '#shared/events/outbox';
+import { eventItem, type EventType } from '#shared/events/outbox';
 import { newId } from '#shared/ids';
 import { createMember, memberKeys } from '#shared/members/member';
 import type { Scope } from '#shared/table';
 import { createTaskTemplate, templateKeys } from '#shared/task-templates/template';
-import { createTask, deleteTask, taskKeys } from '#shared/tasks/task';
+import { createTask, deleteTask, taskKeys, toItem as taskToItem } from '#shared/tasks/task';
+import type { Task } from '#shared/tasks/schemas';
 import { timestamp } from '#shared/time';
 import { userKeys } from '#shared/users/user';
 
@@ -154,42 +155,13 @@ export async function makeTasks(org: BenchOrganization, fixture: TaskFixture, co
   return mapLimit(Array.from({ length: count }), 8, async () => (await createTask(org.scope, taskBody(fixture) as never)).id);
 }
 
-function taskItem(scope: Scope, task: Record<string, any>, version: number): Record<string, unknown> {
-  return {
-    ...taskKeys.key(scope, task.id),
-    entity: 'task',
-    version,
-    gsi1pk: taskKeys.byStatus(scope, task.status),
-    gsi1sk: task.id,
-    ...(task.member && { gsi2pk: taskKeys.byMember(scope, task.member), gsi2sk: task.id }),
-    ...(task.assigned_to && { gsi3pk: taskKeys.byAssignee(scope, task.assigned_to), gsi3sk: task.id }),
-    ...task,
-  };
-}
-
-function eventPut(scope: Scope, event: string, data: Record<string, unknown>) {
-  const id = newId('event');
-  const now = new Date();
-  return {
-    Put: {
-      TableName: tableName(),
-      Item: {
-        ...eventKeys.key(scope, id),
-        entity: 'event',
-        organization_id: scope.organizationId,
-        mode: scope.mode,
-        id,
-        event,
-        created_at: timestamp(now),
-        data: objectOf(data),
-        expires_at: Math.floor(now.getTime() / 1000) + 30 * 24 * 3600,
-      },
-    },
-  };
+/** The bare handlers write the same items as the domain: the item mappers are shared, the middleware is not. */
+function eventPut(scope: Scope, event: EventType, data: Record<string, unknown>) {
+  return { Put: { TableName: tableName(), Item: eventItem(scope, event, objectOf(data)) } };
 }
 
 /** Bare task change: read, apply, and the one transaction with its event. */
-async function bareTaskChange(scope: Scope, id: string, change: (task: Record<string, any>) => Record<string, any>, event: string) {
+async function bareTaskChange(scope: Scope, id: string, change: (task: Record<string, any>) => Record<string, any>, event: EventType) {
   const { Item } = await bareDb().send(new GetCommand({ TableName: tableName(), Key: taskKeys.key(scope, id), ConsistentRead: true }));
   if (!Item) return notFound();
   const next = { ...objectOf(Item), ...change(objectOf(Item)), updated_at: timestamp() };
@@ -199,7 +171,7 @@ async function bareTaskChange(scope: Scope, id: string, change: (task: Record<st
         {
           Put: {
             TableName: tableName(),
-            Item: taskItem(scope, next, (Item.version as number) + 1),
+            Item: taskToItem(scope, next as Task, (Item.version as number) + 1),
             ConditionExpression: 'version = :version',
             ExpressionAttributeValues: { ':version': Item.version },
           },
@@ -381,7 +353,7 @@ export const scenarios: Record<string, Scenario> = {
           await bareDb().send(
             new TransactWriteCommand({
               TransactItems: [
-                { Put: { TableName: tableName(), Item: taskItem(scope, task, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
+                { Put: { TableName: tableName(), Item: taskToItem(scope, task as Task, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
                 eventPut(scope, 'tasks.created', task),
                 {
                   ConditionCheck: {
