@@ -1,5 +1,6 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { tableName } from '#shared/config';
 
 /**
@@ -25,6 +26,17 @@ export function failedConditions(error: unknown): number[] | undefined {
   return (error.CancellationReasons ?? []).flatMap((reason, index) =>
     reason.Code === 'ConditionalCheckFailed' ? [index] : [],
   );
+}
+
+/**
+ * The item that the failed check at `index` of a cancelled transaction handed back (asked
+ * for with ReturnValuesOnConditionCheckFailure: ALL_OLD), or undefined when there is none:
+ * the check found no item.
+ */
+export function cancelledItem(error: unknown, index: number): Record<string, unknown> | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  const item = error.CancellationReasons?.[index]?.Item;
+  return item ? unmarshall(item) : undefined;
 }
 
 export function isConditionFailure(error: unknown): boolean {

@@ -1,9 +1,8 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { tableName } from '#shared/config';
-import { db, failedConditions, isConditionFailure } from '#shared/db';
+import { cancelledItem, db, failedConditions, isConditionFailure } from '#shared/db';
 import { errors } from '#shared/errors';
 import { fileKeys, objectKey } from '#shared/files/keys';
 import type { CreatedFile, CreateFileInput, File, FileDownload, FileStatus } from '#shared/files/schemas';
@@ -179,7 +178,7 @@ async function writeItem(scope: Scope, item: FileItem): Promise<void> {
   } catch (error) {
     if (!failedConditions(error)?.includes(1)) throw error;
     // The task's old image comes back only when it exists: then it is deleted.
-    const exists = Boolean((error as TransactionCanceledException).CancellationReasons?.[1]?.Item);
+    const exists = Boolean(cancelledItem(error, 1));
     if (exists) throw errors.invalidStatus(`Task ${task} is deleted; files cannot name it.`);
     throw taskNotFound(scope, task);
   }

@@ -4,7 +4,7 @@ import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/config';
 import { objectFromItem } from '#shared/items';
-import { batchGet, db, failedConditions, type TableKey } from '#shared/db';
+import { batchGet, cancelledItem, db, failedConditions } from '#shared/db';
 import { errors } from '#shared/errors';
 import { eventItem, type EventType } from '#shared/events/outbox';
 import { assertFileReferences } from '#shared/files/references';
@@ -222,9 +222,10 @@ function checkParameters(template: TaskTemplate, parameters: Record<string, unkn
 }
 
 /**
- * The objects a task names, read together in one BatchGetItem: its template (latest or a
- * given version), its member and its assignee. Each missing or unfit one is the spec's
- * error for it, naming the parameter.
+ * The template a task names (latest or a given version), read in one call. The member and
+ * the assignee are not read: the task's write checks them (see commit), and a failed check
+ * says which one and why, so the call reads only what it returns. Ids of the wrong form are
+ * refused here, before any call.
  */
 async function loadReferences(
   scope: Scope,
@@ -233,48 +234,27 @@ async function loadReferences(
   const { template, templateVersion, member, user } = wanted;
   if (member !== undefined && !isId('member', member)) throw memberNotFound(member);
   if (user !== undefined && !isId('user', user)) throw userNotFound(user);
-  const keys: TableKey[] = [];
-  if (template !== undefined) {
-    keys.push(templateKeys.latest(scope, template));
-    if (templateVersion !== undefined) keys.push(templateKeys.version(scope, template, templateVersion));
+  if (template === undefined) return {};
+  const latestKey = templateKeys.latest(scope, template);
+  const versionKey = templateVersion !== undefined ? templateKeys.version(scope, template, templateVersion) : undefined;
+  const find = await batchGet(versionKey ? [latestKey, versionKey] : [latestKey]);
+  const latest = find(latestKey) as TaskTemplate | undefined;
+  if (!latest) {
+    throw errors.referenceNotFound(
+      'task_template_not_found',
+      'template',
+      `No task template with the reference '${template}' exists in ${scope.mode} mode.`,
+    );
   }
-  if (member !== undefined) keys.push(memberKeys.key(scope, member));
-  if (user !== undefined) keys.push(userKeys.key(scope.organizationId, user));
-  if (keys.length === 0) return {};
-
-  const find = await batchGet(keys);
-  let found: TaskTemplate | undefined;
-  if (template !== undefined) {
-    const latest = find(templateKeys.latest(scope, template)) as TaskTemplate | undefined;
-    if (!latest) {
-      throw errors.referenceNotFound(
-        'task_template_not_found',
-        'template',
-        `No task template with the reference '${template}' exists in ${scope.mode} mode.`,
-      );
-    }
-    found = latest;
-    if (templateVersion !== undefined) {
-      found = find(templateKeys.version(scope, template, templateVersion)) as TaskTemplate | undefined;
-      if (!found) {
-        throw errors.invalidParams([
-          {
-            param: 'template_version',
-            message: `Task template '${template}' has no version ${templateVersion}; its latest is ${latest.version}.`,
-          },
-        ]);
-      }
-    }
-  }
-  if (member !== undefined) {
-    const item = find(memberKeys.key(scope, member));
-    if (!item) throw memberNotFound(member);
-    if (item.status === 'deleted') throw errors.invalidStatus(`Member ${member} is deleted; tasks cannot name it.`);
-  }
-  if (user !== undefined) {
-    const item = find(userKeys.key(scope.organizationId, user));
-    if (!item) throw userNotFound(user);
-    if (item.status !== 'active') throw userNotPermitted(user, String(item.status));
+  if (!versionKey) return { template: latest };
+  const found = find(versionKey) as TaskTemplate | undefined;
+  if (!found) {
+    throw errors.invalidParams([
+      {
+        param: 'template_version',
+        message: `Task template '${template}' has no version ${templateVersion}; its latest is ${latest.version}.`,
+      },
+    ]);
   }
   return { template: found };
 }
@@ -288,7 +268,8 @@ const userNotPermitted = (id: string, status: string) =>
 
 /**
  * The one write of a task change: the task (conditional on the version read), its event,
- * and checks that the member and assignee it now relies on are still fit.
+ * and checks that the member and assignee it now relies on exist and are fit. A failed check
+ * hands back the item it checked (or nothing, when there is none), which names the error.
  */
 async function commit(
   scope: Scope,
@@ -308,7 +289,7 @@ async function commit(
     },
     { Put: { TableName: tableName(), Item: eventItem(scope, event, task) } },
   ];
-  const checks: (() => Error)[] = [];
+  const checks: ((checked: Record<string, unknown> | undefined) => Error)[] = [];
   if (options.checkMember) {
     const member = options.checkMember;
     items.push({
@@ -318,9 +299,11 @@ async function commit(
         ConditionExpression: 'attribute_exists(pk) AND #status <> :deleted',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':deleted': 'deleted' },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     });
-    checks[items.length - 1] = () => errors.invalidStatus(`Member ${member} is deleted; tasks cannot name it.`);
+    checks[items.length - 1] = (checked) =>
+      checked ? errors.invalidStatus(`Member ${member} is deleted; tasks cannot name it.`) : memberNotFound(member);
   }
   if (options.checkUser) {
     const user = options.checkUser;
@@ -331,17 +314,18 @@ async function commit(
         ConditionExpression: '#status = :active',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':active': 'active' },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     });
-    checks[items.length - 1] = () => userNotPermitted(user, 'no longer active');
+    checks[items.length - 1] = (checked) => (checked ? userNotPermitted(user, String(checked.status)) : userNotFound(user));
   }
   try {
     await db().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
     const failed = failedConditions(error);
     if (!failed?.length) throw error;
-    const check = failed.map((index) => checks[index]).find(Boolean);
-    if (check) throw check();
+    const index = failed.find((i) => checks[i]);
+    if (index !== undefined) throw checks[index]!(cancelledItem(error, index));
     throw new ConcurrentChange();
   }
 }
