@@ -29,6 +29,12 @@ export interface ListFilter {
   expression: string;
   names: Record<string, string>;
   values: Record<string, unknown>;
+  /**
+   * True when the filter drops only a few items at the end of the list (expired events that
+   * TTL has not yet deleted): then a Query reads what a page needs, not a batch of 100, and
+   * goes on only past what the filter dropped.
+   */
+  dropsFew?: boolean;
 }
 
 /**
@@ -79,7 +85,7 @@ export async function queryPage<T>(options: {
           ...filter?.values,
         },
         ScanIndexForward: backwards,
-        Limit: filter ? Math.max(request.limit + 1, 100) : request.limit + 1,
+        Limit: filter && !filter.dropsFew ? Math.max(request.limit + 1, 100) : request.limit + 1,
         ExclusiveStartKey: startKey,
       }),
     );

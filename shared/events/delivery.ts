@@ -1,14 +1,14 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/config';
 import { batchGet, db, isConditionFailure } from '#shared/db';
 import { errors } from '#shared/errors';
-import { requireEvent, type EventItem } from '#shared/events/event';
+import { isLive, requireEvent, type EventItem } from '#shared/events/event';
 import { eventKeys } from '#shared/events/outbox';
-import { ConcurrentChange, withRetries } from '#shared/optimistic';
+import { isId } from '#shared/ids';
 import { queryPage, type Page, type PageRequest } from '#shared/pagination';
 import { scopeKey, type Scope } from '#shared/table';
 import { timestamp } from '#shared/time';
-import { endpointKeys, listensTo, readEndpoint, type EndpointItem } from '#shared/webhooks/endpoint';
+import { endpointKeys, listensTo, type EndpointItem } from '#shared/webhooks/endpoint';
 import type { DeliveryAttempt, DeliveryStatus, FailureReason, WebhookDelivery } from '#shared/webhooks/schemas';
 
 /**
@@ -93,21 +93,23 @@ export async function listDeliveries(scope: Scope, eventId: string, request: Pag
   });
 }
 
-async function readDelivery(scope: Scope, eventId: string, endpointId: string): Promise<DeliveryItem | undefined> {
-  const { Item } = await db().send(
-    new GetCommand({ TableName: tableName(), Key: deliveryKeys.key(scope, eventId, endpointId), ConsistentRead: true }),
-  );
-  return Item as DeliveryItem | undefined;
-}
-
 /**
  * Sends one event to one endpoint again, as a new series of attempts on the retry schedule.
  * The endpoint must be enabled and listen to the event; it need not have had the event
  * before (an endpoint made after the event can catch up this way).
+ *
+ * The event and the endpoint are read together; the delivery is not read at all: one
+ * UpdateItem starts the series whether or not the delivery exists, and counts the resend
+ * atomically, so racing resends each count and none is lost.
  */
 export async function resendEvent(scope: Scope, eventId: string, endpointId: string): Promise<WebhookDelivery> {
-  const event = await requireEvent(scope, eventId);
-  const endpoint = await readEndpoint(scope, endpointId);
+  if (!isId('event', eventId)) throw errors.notFound('event', eventId);
+  const eventKey = eventKeys.key(scope, eventId);
+  const endpointKey = endpointKeys.key(scope, endpointId);
+  const find = await batchGet(isId('webhookEndpoint', endpointId) ? [eventKey, endpointKey] : [eventKey]);
+  const event = find(eventKey) as EventItem | undefined;
+  if (!event || !isLive(event)) throw errors.notFound('event', eventId);
+  const endpoint = find(endpointKey) as EndpointItem | undefined;
   if (!endpoint) throw errors.bodyReferenceNotFound('endpoint', `No webhook endpoint with the id '${endpointId}' exists in this mode.`);
   if (endpoint.status !== 'enabled') {
     throw errors.invalidStatus(`Webhook endpoint ${endpointId} is ${endpoint.status}; enable it before resending to it.`);
@@ -117,62 +119,46 @@ export async function resendEvent(scope: Scope, eventId: string, endpointId: str
       { param: 'endpoint', message: `Webhook endpoint ${endpointId} does not listen to ${event.event} events.` },
     ]);
   }
-  return withRetries(async () => {
-    const current = await readDelivery(scope, eventId, endpointId);
-    const now = timestamp();
-    if (!current) {
-      const item: DeliveryItem = {
-        ...deliveryKeys.key(scope, eventId, endpointId),
-        ...deliveryBase(scope, event, endpoint, now),
-        status: 'pending',
-        failure_reason: null,
-        resends: 1,
-        series_attempts: 0,
-        attempts: [],
-        next_attempt_at: null,
-        updated_at: now,
-        resend_requested_at: now,
-      };
-      try {
-        await db().send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-      } catch (error) {
-        if (isConditionFailure(error)) throw new ConcurrentChange();
-        throw error;
-      }
-      return fromItem(item);
-    }
-    if (current.resends >= MAX_RESENDS) {
-      throw errors.invalidStatus(`Event ${eventId} was resent to ${endpointId} ${MAX_RESENDS} times, the most allowed.`);
-    }
-    const next: DeliveryItem = {
-      ...current,
-      url: endpoint.url,
-      status: 'pending',
-      failure_reason: null,
-      resends: current.resends + 1,
-      series_attempts: 0,
-      next_attempt_at: null,
-      updated_at: now,
-      resend_requested_at: now,
-    };
-    try {
-      await db().send(
-        new PutCommand({
-          TableName: tableName(),
-          Item: next,
-          ConditionExpression: 'resends = :resends AND series_attempts = :attempts',
-          ExpressionAttributeValues: { ':resends': current.resends, ':attempts': current.series_attempts },
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw new ConcurrentChange();
-      throw error;
-    }
-    return fromItem(next);
-  });
+  const now = timestamp();
+  const set: Record<string, unknown> = {
+    ...deliveryBase(scope, event, endpoint),
+    status: 'pending',
+    failure_reason: null,
+    series_attempts: 0,
+    next_attempt_at: null,
+    updated_at: now,
+    resend_requested_at: now,
+  };
+  const names = Object.fromEntries(Object.keys(set).map((name) => [`#${name}`, name]));
+  try {
+    const { Attributes } = await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: deliveryKeys.key(scope, eventId, endpointId),
+        UpdateExpression:
+          `SET ${Object.keys(set).map((name) => `#${name} = :${name}`).join(', ')}, ` +
+          'created_at = if_not_exists(created_at, :updated_at), attempts = if_not_exists(attempts, :no_attempts), ' +
+          'resends = if_not_exists(resends, :zero) + :one',
+        ConditionExpression: 'attribute_not_exists(pk) OR resends < :max',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(Object.entries(set).map(([name, value]) => [`:${name}`, value])),
+          ':no_attempts': [],
+          ':zero': 0,
+          ':one': 1,
+          ':max': MAX_RESENDS,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return fromItem(Attributes!);
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    throw errors.invalidStatus(`Event ${eventId} was resent to ${endpointId} ${MAX_RESENDS} times, the most allowed.`);
+  }
 }
 
-function deliveryBase(scope: Scope, event: EventItem, endpoint: EndpointItem, now: string) {
+function deliveryBase(scope: Scope, event: EventItem, endpoint: EndpointItem) {
   return {
     entity: 'webhook_delivery' as const,
     organization_id: scope.organizationId,
@@ -181,7 +167,6 @@ function deliveryBase(scope: Scope, event: EventItem, endpoint: EndpointItem, no
     event_type: event.event,
     endpoint_id: endpoint.id,
     url: endpoint.url,
-    created_at: now,
     expires_at: event.expires_at,
   };
 }
@@ -196,7 +181,7 @@ export async function loadForDelivery(
   const find = await batchGet(keys);
   const event = find(keys[0]!) as EventItem | undefined;
   return {
-    event: event && event.expires_at * 1000 > Date.now() ? event : undefined,
+    event: event && isLive(event) ? event : undefined,
     endpoint: find(keys[1]!) as EndpointItem | undefined,
     delivery: find(keys[2]!) as DeliveryItem | undefined,
   };

@@ -43,7 +43,7 @@ function shapeData(event: EventType, data: Record<string, unknown>): Record<stri
 }
 
 /** TTL deletes expired items within a day or two; until then they are filtered out. */
-function isLive(item: EventItem, now: number = Date.now()): boolean {
+export function isLive(item: EventItem, now: number = Date.now()): boolean {
   return item.expires_at * 1000 > now;
 }
 
@@ -69,7 +69,13 @@ export function listEvents(scope: Scope, request: PageRequest): Promise<Page<Web
     kind: 'event',
     request,
     source: { partitionKey: 'pk', partitionValue: eventKeys.pk(scope), idKey: 'sk' },
-    filter: { expression: '#expires > :now', names: { '#expires': 'expires_at' }, values: { ':now': Math.floor(Date.now() / 1000) } },
+    // Newest first: expired events are the last of the list, so few pages ever meet one.
+    filter: {
+      expression: '#expires > :now',
+      names: { '#expires': 'expires_at' },
+      values: { ':now': Math.floor(Date.now() / 1000) },
+      dropsFew: true,
+    },
     fromItem,
   });
 }

@@ -2,6 +2,11 @@ import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { db } from '#shared/db';
+import { EVENT_RETENTION_SECONDS, eventItem } from '#shared/events/outbox';
+import { newId } from '#shared/ids';
+import { timestamp } from '#shared/time';
 import { call, newOrganization, TIMESTAMP } from '#test/support/api';
 import { eventually, sleep, startReceiver, type Received, type Receiver } from '#test/support/receiver';
 
@@ -289,6 +294,51 @@ describe('events and deliveries', () => {
     expect(fromLive.status).toBe(404);
     expect(unknown.status).toBe(404);
     expect(badCursor.status).toBe(400);
+  });
+
+  it('hide events past their 30 days that TTL has not yet deleted, also across a page boundary', async () => {
+    // Prepare: two events 31 days old, still in the table (TTL deletes within a day or two), then a live one
+    const scope = { organizationId: org.organizationId, mode: 'test' as const };
+    const monthAgo = Date.now() - (EVENT_RETENTION_SECONDS + 24 * 3600) * 1000;
+    const expired = [0, 1].map((i) => {
+      const item = eventItem(scope, 'tasks.created', { id: `task_expired_${i}` });
+      const id = newId('event', monthAgo + i * 1000);
+      return { ...item, sk: id, id, created_at: timestamp(new Date(monthAgo + i * 1000)), expires_at: Math.floor(monthAgo / 1000) + EVENT_RETENTION_SECONDS };
+    });
+    for (const item of expired) await db().send(new PutCommand({ TableName: process.env.OSMA_TABLE_NAME!, Item: item }));
+    const { endpoint } = await createEndpoint({ events: ['tasks.created'] });
+    await createTask();
+
+    // Act
+    const page = await get('/events?limit=1');
+    const all = await get('/events?limit=100');
+    const one = await get(`/events/${expired[0]!.id}`);
+    const resend = await post(`/events/${expired[1]!.id}/resend`, { endpoint: endpoint.id });
+
+    // Assess
+    expect(page.body.data).toHaveLength(1);
+    expect(page.body.data[0].event).toBe('tasks.created');
+    expect(page.body.has_next).toBe(false);
+    expect(all.body.data.map((event: { id: string }) => event.id)).toEqual([page.body.data[0].id]);
+    expect(one.status).toBe(404);
+    expect(resend.status).toBe(404);
+  });
+
+  it('count every one of racing resends: each starts its own series and none is lost', async () => {
+    // Prepare
+    const { path, endpoint } = await createEndpoint({ events: ['tasks.created'] });
+    await createTask();
+    const [delivered] = await receiver.waitFor(path, 1);
+    const eventId = delivered!.json.id;
+
+    // Act
+    const answers = await Promise.all(Array.from({ length: 6 }, () => post(`/events/${eventId}/resend`, { endpoint: endpoint.id })));
+    const settled = await settledDelivery(eventId, endpoint.id);
+
+    // Assess
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(answers.map((answer) => answer.body.resends).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(settled.resends).toBe(6);
   });
 
   it('retry a failing receiver on the schedule: the same event id arrives until it is taken, and every attempt is visible', async () => {
