@@ -238,12 +238,19 @@ export function buildOpenApiDocument(routes: RouteDefinition[] = routeList): Ret
 }
 
 let document: ReturnType<typeof createDocument> | undefined;
+let json: string | undefined;
 let yaml: string | undefined;
 
 /** The document as served: built once per cold start. */
 export function openApiDocument(): ReturnType<typeof createDocument> {
   document ??= buildOpenApiDocument();
   return document;
+}
+
+/** The document as JSON text, serialized once: it is some 100 KB, and the same on every call. */
+export function openApiJson(): string {
+  json ??= JSON.stringify(openApiDocument());
+  return json;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { apiHandler } from '#shared/http';
-import { openApiDocument } from '#shared/openapi';
+import { apiHandler, TextBody } from '#shared/http';
+import { openApiJson } from '#shared/openapi';
 import { routes } from '#shared/routes';
 
-export const handler = apiHandler(routes.getOpenApiJson, async () => openApiDocument());
+export const handler = apiHandler(routes.getOpenApiJson, async () => new TextBody(openApiJson(), 'application/json'));
