@@ -30,7 +30,8 @@ import type { RouteDefinition } from '#shared/routes';
  *   read), 1 unit per 4 KB;
  * - a list page: one eventually consistent Query over the objects returned, 0.5 unit per 4 KB;
  * - a create, update or delete: one plain write of the object, 1 unit per KB, and no read (a
- *   conditional UpdateItem needs none).
+ *   conditional UpdateItem needs none);
+ * - an answer made from no stored data (the OpenAPI document): nothing.
  * Objects are sized as the API returns them (no keys, no indexes, no events), so the minimum is
  * a floor that no design reaches; the ratio says how far above it each call is, in dollars.
  *
@@ -47,6 +48,7 @@ const ZERO: Cost = { read: 0, write: 0, itemsRead: 0 };
 
 /** The objects an answer returns: a list's page, or the one object. */
 function returnedObjects(response: APIGatewayProxyResult): Record<string, unknown>[] {
+  if (!String(response.headers?.['content-type'] ?? '').includes('json')) return [];
   const body = JSON.parse(response.body) as Record<string, unknown>;
   if (Array.isArray(body.data) && 'has_next' in body) return body.data as Record<string, unknown>[];
   return [body];
@@ -59,6 +61,8 @@ function minimum(kind: PreparedScenario['kind'], objects: Record<string, unknown
       return { read: readUnits(sizes[0] ?? 0), write: 0 };
     case 'list':
       return { read: 0.5 * readUnits(sizes.reduce((a, b) => a + b, 0)), write: 0 };
+    case 'static':
+      return { read: 0, write: 0 };
     default:
       return { read: 0, write: writeUnits(sizes[0] ?? 0) };
   }
@@ -135,7 +139,7 @@ export const capacity: Section = async ({ routes }) => {
           write: t.write,
           minRead: floor.read,
           minWrite: floor.write,
-          overMin: round(cost / floorCost, 2),
+          overMin: floorCost > 0 ? round(cost / floorCost, 2) : null,
           dollars: round(cost, 3),
           reported: `${t.reportedRead} / ${t.reportedWrite}`,
         },
