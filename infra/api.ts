@@ -28,6 +28,7 @@ import {
 } from '#shared/gateway-responses';
 import { guaranteeTableAccess, type RouteDefinition, routeList } from '#shared/routes';
 import { OsmaFunction } from '#infra/osma-function';
+import { bundlesAwsSdk } from '#infra/bundling';
 
 /** The header that carries an API key, and the authorizer's identity source. */
 export const API_KEY_HEADER = 'osma-api-key';
@@ -138,9 +139,7 @@ export class Api extends Construct {
         entry: `functions/${route.handler}.ts`,
         stage: props.stage,
         description: `${route.method} ${route.path} (${route.operationId}, ${props.stage})`,
-        // The S3 presigner is not part of the SDK the runtime promises; it must also match the
-        // client-s3 it signs with, so the file functions carry their own SDK.
-        bundleAwsSdk: route.fileAccess !== undefined,
+        bundleAwsSdk: bundlesAwsSdk(route),
       });
       if (route.tableAccess !== 'none') fn.bindTable(props.table, route.tableAccess);
       if (route.tableAccess !== 'readWrite') fn.bindGuarantees(props.table, guaranteeTableAccess(route));

@@ -35,6 +35,15 @@ export const FUNCTION_BUNDLING = {
 } as const;
 
 /**
+ * Whether a route's function carries its own AWS SDK. The file functions do: the S3
+ * presigner is not part of the SDK the runtime promises, and it must match the client-s3 it
+ * signs with. The stack and the benchmark both ask here.
+ */
+export function bundlesAwsSdk(route: { fileAccess?: unknown }): boolean {
+  return route.fileAccess !== undefined;
+}
+
+/**
  * The esbuild options NodejsFunction derives from FUNCTION_BUNDLING (it runs
  * `esbuild --bundle <entry> --target=… --platform=node --format=… --outfile=index.mjs
  * --minify --sourcemap --sources-content=false --external:… --tsconfig=… --banner:js=…
