@@ -137,12 +137,13 @@ export async function resendEvent(scope: Scope, eventId: string, endpointId: str
         Key: deliveryKeys.key(scope, eventId, endpointId),
         UpdateExpression:
           `SET ${Object.keys(set).map((name) => `#${name} = :${name}`).join(', ')}, ` +
-          'created_at = if_not_exists(created_at, :updated_at), attempts = if_not_exists(attempts, :no_attempts), ' +
+          'created_at = if_not_exists(created_at, :now), attempts = if_not_exists(attempts, :no_attempts), ' +
           'resends = if_not_exists(resends, :zero) + :one',
         ConditionExpression: 'attribute_not_exists(pk) OR resends < :max',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: {
           ...Object.fromEntries(Object.entries(set).map(([name, value]) => [`:${name}`, value])),
+          ':now': now,
           ':no_attempts': [],
           ':zero': 0,
           ':one': 1,
