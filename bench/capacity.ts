@@ -18,7 +18,7 @@ import { dynamoDollarsPerMillion } from '#bench/support/prices';
 import type { Row } from '#bench/support/report';
 import type { Section } from '#bench/support/section';
 import { round } from '#bench/support/stats';
-import { db } from '#shared/db';
+import { db } from '#shared/platform/db';
 import type { RouteDefinition } from '#shared/routes';
 
 /**

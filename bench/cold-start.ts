@@ -102,7 +102,7 @@ const share = (part: number, whole: number) => `${Math.round((part / whole) * 10
 export const coldStart: Section = async ({ plan, routes }) => {
   const subjects: Subject[] = [
     { name: 'baseline', entry: 'bench/support/bare-handler.ts', deployed: 'external' },
-    { name: 'authorizer', entry: 'functions/authorizer.ts', deployed: 'external' },
+    { name: 'authorizer', entry: 'functions/api/authorizer.ts', deployed: 'external' },
   ];
   const seen = new Set<string>();
   for (const route of routes) {

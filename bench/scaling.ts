@@ -6,12 +6,12 @@ import { rateLimiter } from '#bench/support/optional';
 import type { Row } from '#bench/support/report';
 import type { Section } from '#bench/support/section';
 import { mapLimit, median, now, percentile, ratio, round, shuffled } from '#bench/support/stats';
-import { tableName } from '#shared/config';
-import { db } from '#shared/db';
-import { newId } from '#shared/ids';
-import { memberKeys } from '#shared/members/member';
+import { tableName } from '#shared/platform/config';
+import { db } from '#shared/platform/db';
+import { newId } from '#shared/platform/ids';
+import { memberKeys } from '#shared/api/members/member';
 import { routes } from '#shared/routes';
-import { timestamp } from '#shared/time';
+import { timestamp } from '#shared/platform/time';
 
 /**
  * Scaling:

@@ -7,7 +7,7 @@ import { rateLimiter } from '#bench/support/optional';
 import type { Row } from '#bench/support/report';
 import type { Section } from '#bench/support/section';
 import { median, now, percentile, ratio, round } from '#bench/support/stats';
-import { db } from '#shared/db';
+import { db } from '#shared/platform/db';
 
 /**
  * Warm overhead, per endpoint: the real handler (middy, validation, the envelope, the log

@@ -7,8 +7,8 @@ import { webhookAdapter, WEBHOOK_ADAPTER_FILE } from '#bench/support/optional';
 import type { Row } from '#bench/support/report';
 import type { Section } from '#bench/support/section';
 import { mapLimit, median, now, percentile, ratio, round } from '#bench/support/stats';
-import type { Scope } from '#shared/table';
-import { createTask } from '#shared/tasks/task';
+import type { Scope } from '#shared/platform/table';
+import { createTask } from '#shared/api/tasks/task';
 
 /**
  * The webhook pipeline, from the write of a task (its transaction, with the outbox event,

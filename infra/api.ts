@@ -25,7 +25,7 @@ import {
   GATEWAY_RESPONSES,
   type GatewayResponseType,
   METHOD_NOT_ALLOWED_BODY,
-} from '#shared/gateway-responses';
+} from '#shared/http/gateway-responses';
 import { guaranteeTableAccess, type RouteDefinition, routeList } from '#shared/routes';
 import { OsmaFunction } from '#infra/osma-function';
 import { bundlesAwsSdk } from '#infra/bundling';
@@ -119,7 +119,7 @@ export class Api extends Construct {
     });
 
     this.authorizerFunction = new OsmaFunction(this, 'Authorizer', {
-      entry: 'functions/authorizer.ts',
+      entry: 'functions/api/authorizer.ts',
       stage: props.stage,
       description: `API key authorizer on the ${API_KEY_HEADER} header (${props.stage})`,
     });

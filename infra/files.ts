@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { FILE_KEY_PREFIX } from '#shared/files/keys';
+import { FILE_KEY_PREFIX } from '#shared/api/files/keys';
 
 /** How long S3 server access logs of the files bucket are kept. */
 export const FILE_ACCESS_LOG_DAYS = 365;

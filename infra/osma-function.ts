@@ -7,9 +7,9 @@ import { NodejsFunction, type OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { objectKeyPatterns } from '#shared/files/keys';
+import { objectKeyPatterns } from '#shared/api/files/keys';
 import { FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS, PROJECT_ROOT } from '#infra/bundling';
-import { TABLE_DEFINITION } from '#shared/table';
+import { TABLE_DEFINITION } from '#shared/platform/table';
 
 export { ESM_REQUIRE_BANNER, PROJECT_ROOT } from '#infra/bundling';
 
@@ -48,7 +48,7 @@ export const FILE_ACTIONS: Record<FileAccess, string[]> = {
 export type TableAction = (typeof TABLE_READ_ACTIONS)[number] | (typeof TABLE_WRITE_ACTIONS)[number];
 
 export interface OsmaFunctionProps {
-  /** The handler module, relative to the repository root, e.g. `functions/members/get.ts`. */
+  /** The handler module, relative to the repository root, e.g. `functions/api/members/get.ts`. */
   entry: string;
   /** The deployed stage, handed to the code as OSMA_STAGE. */
   stage: string;

@@ -3,7 +3,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { SENDER_TIMEOUT_SECONDS } from '#infra/webhooks';
-import { WEBHOOK_MAX_RECEIVE_COUNT } from '#shared/webhooks/settings';
+import { WEBHOOK_MAX_RECEIVE_COUNT } from '#shared/api/webhooks/settings';
 
 /** How many times a message is received before it is parked in the dead-letter queue. */
 export { WEBHOOK_MAX_RECEIVE_COUNT };

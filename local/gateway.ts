@@ -8,10 +8,10 @@ import type {
   APIGatewayRequestAuthorizerEvent,
   Context,
 } from 'aws-lambda';
-import { errorResponse, type ApiHandler } from '#shared/http';
-import { errors, type OsmaError } from '#shared/errors';
-import { AUTHORIZER_CACHE_SECONDS, GATEWAY_RESPONSES } from '#shared/gateway-responses';
-import { logger } from '#shared/logger';
+import { errorResponse, type ApiHandler } from '#shared/http/handler';
+import { errors, type OsmaError } from '#shared/platform/errors';
+import { AUTHORIZER_CACHE_SECONDS, GATEWAY_RESPONSES } from '#shared/http/gateway-responses';
+import { logger } from '#shared/platform/logger';
 import { routeList, type RouteDefinition } from '#shared/routes';
 
 /**
@@ -41,7 +41,7 @@ export async function startGateway(options: { port: number; host?: string }): Pr
     return handler;
   };
   const authorize = cachedAuthorizer(
-    import('#functions/authorizer').then((module: { handler: Authorizer }) => module.handler),
+    import('#functions/api/authorizer').then((module: { handler: Authorizer }) => module.handler),
   );
 
   const server = createServer((req, res) => {

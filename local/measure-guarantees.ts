@@ -1,9 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { generateApiKey, storeApiKey } from '#shared/auth/api-keys';
-import { tableName } from '#shared/config';
-import { db } from '#shared/db';
-import { takeRequest } from '#shared/middleware/rate-limit';
-import { createOrganization } from '#shared/organizations/organization';
+import { generateApiKey, storeApiKey } from '#shared/identity/api-keys/api-key';
+import { tableName } from '#shared/platform/config';
+import { db } from '#shared/platform/db';
+import { takeRequest } from '#shared/http/middleware/rate-limit';
+import { createOrganization } from '#shared/identity/organizations/organization';
 import { startLocalStack } from '#local/stack';
 
 /**

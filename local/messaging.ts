@@ -1,5 +1,5 @@
 import { startFauxqs } from 'fauxqs';
-import { WEBHOOK_MAX_RECEIVE_COUNT } from '#shared/webhooks/settings';
+import { WEBHOOK_MAX_RECEIVE_COUNT } from '#shared/api/webhooks/settings';
 
 export const LOCAL_QUEUES = { webhooks: 'osma-webhooks', webhooksDeadLetter: 'osma-webhooks-dlq' } as const;
 export const LOCAL_BUCKET = 'osma-files-local';

@@ -6,7 +6,7 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger } from '#shared/logger';
+import { logger } from '#shared/platform/logger';
 
 /**
  * Plays Lambda's SQS event source for the local stack: a few pollers receive up to ten

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateApiKey, modeOfKey, storeApiKey } from '#shared/auth/api-keys';
-import { createOrganization, getOrganization } from '#shared/organizations/organization';
-import { isConditionFailure } from '#shared/db';
-import type { Mode } from '#shared/table';
-import { putUsers } from '#shared/users/user';
-import type { User } from '#shared/users/schemas';
+import { generateApiKey, modeOfKey, storeApiKey } from '#shared/identity/api-keys/api-key';
+import { createOrganization, getOrganization } from '#shared/identity/organizations/organization';
+import { isConditionFailure } from '#shared/platform/db';
+import type { Mode } from '#shared/platform/table';
+import { putUsers } from '#shared/api/users/user';
+import type { User } from '#shared/api/users/schemas';
 
 /**
  * The local stack's one organization with a test and a live key. The table keeps only the

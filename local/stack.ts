@@ -8,8 +8,8 @@ import { startS3Gate } from '#local/s3-gate';
 import { startQueuePoller } from '#local/queue-poller';
 import { startStreamPoller } from '#local/stream-poller';
 import { checkSeedKeys, seedLocal, type LocalSeed } from '#local/seed';
-import { ROUTER_RETRY_ATTEMPTS, retrySchedule } from '#shared/webhooks/settings';
-import { ROUTER_FILTERS } from '#shared/webhooks/stream-filter';
+import { ROUTER_RETRY_ATTEMPTS, retrySchedule } from '#shared/api/webhooks/settings';
+import { ROUTER_FILTERS } from '#shared/api/webhooks/stream-filter';
 
 export interface LocalStackOptions {
   port: number;
@@ -98,7 +98,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const startWebhookPipeline = async () => {
       if (pipelineRunning) return;
       pipelineRunning = true;
-      const router = await import('#functions/webhooks/router');
+      const router = await import('#functions/api/webhooks/router');
       const streamPoller = await startStreamPoller({
         endpoint: dynamo.endpoint,
         region: REGION,
@@ -110,7 +110,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         maxRetries: ROUTER_RETRY_ATTEMPTS,
       });
       stops.push(streamPoller.stop);
-      const sender = await import('#functions/webhooks/sender');
+      const sender = await import('#functions/api/webhooks/sender');
       const queuePoller = await startQueuePoller({
         endpoint: messaging.endpoint,
         region: REGION,

@@ -1,5 +1,5 @@
 import { startLocalStack } from '#local/stack';
-import { retrySchedule } from '#shared/webhooks/settings';
+import { retrySchedule } from '#shared/api/webhooks/settings';
 
 /** `npm start`: the whole API on this machine. Settings come from the environment (README). */
 const port = Number(process.env.PORT ?? 3000);

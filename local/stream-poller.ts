@@ -9,8 +9,8 @@ import {
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { logger } from '#shared/logger';
-import { matchesFilter, type FilterPattern } from '#shared/webhooks/stream-filter';
+import { logger } from '#shared/platform/logger';
+import { matchesFilter, type FilterPattern } from '#shared/api/webhooks/stream-filter';
 
 /**
  * Plays Lambda's DynamoDB stream event source for the local stack: it reads DynamoDB Local's

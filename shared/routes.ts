@@ -1,16 +1,16 @@
 import type { z } from 'zod';
-import { createFileBody, createdFile, fileDownload } from '#shared/files/schemas';
-import { createMemberBody, member, updateMemberBody } from '#shared/members/schemas';
-import { idPath, listOf, listQuery, openApiDocumentBody, openApiYamlBody } from '#shared/schemas';
+import { createFileBody, createdFile, fileDownload } from '#shared/api/files/schemas';
+import { createMemberBody, member, updateMemberBody } from '#shared/api/members/schemas';
+import { idPath, listOf, listQuery, openApiDocumentBody, openApiYamlBody } from '#shared/api/schemas';
 import {
   createTaskTemplateBody,
   taskTemplate,
   templatePath,
   templateVersionQuery,
   updateTaskTemplateBody,
-} from '#shared/task-templates/schemas';
-import { createTaskBody, listTasksQuery, task, updateTaskBody } from '#shared/tasks/schemas';
-import { user } from '#shared/users/schemas';
+} from '#shared/api/task-templates/schemas';
+import { createTaskBody, listTasksQuery, task, updateTaskBody } from '#shared/api/tasks/schemas';
+import { user } from '#shared/api/users/schemas';
 import {
   createWebhookEndpointBody,
   resendBody,
@@ -19,7 +19,7 @@ import {
   webhookEndpoint,
   webhookEndpointWithSecret,
   webhookEvent,
-} from '#shared/webhooks/schemas';
+} from '#shared/api/webhooks/schemas';
 
 /**
  * The route table: the one list from which the CDK stack makes a function per route, the

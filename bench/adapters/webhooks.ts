@@ -1,8 +1,8 @@
 import { benchStack } from '#bench/support/environment';
 import type { WebhookBenchAdapter } from '#bench/webhooks';
-import { EVENT_TYPES, type EventType } from '#shared/events/outbox';
-import { createWebhookEndpointBody } from '#shared/webhooks/schemas';
-import { createEndpoint } from '#shared/webhooks/endpoint';
+import { EVENT_TYPES, type EventType } from '#shared/api/webhooks/outbox';
+import { createWebhookEndpointBody } from '#shared/api/webhooks/schemas';
+import { createEndpoint } from '#shared/api/webhooks/endpoint';
 
 /**
  * The webhook section's hook into the real pipeline: `start` starts the bench stack's pollers

@@ -3,14 +3,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { BenchOrganization, RequestSpec } from '#bench/support/environment';
 import { mapLimit } from '#bench/support/stats';
-import { tableName } from '#shared/config';
-import { eventItem, type EventType } from '#shared/events/outbox';
-import { createMember } from '#shared/members/member';
-import type { Scope } from '#shared/table';
-import { createTaskTemplate } from '#shared/task-templates/template';
-import { createTask, taskKeys, toItem as taskToItem } from '#shared/tasks/task';
-import type { Task } from '#shared/tasks/schemas';
-import { timestamp } from '#shared/time';
+import { tableName } from '#shared/platform/config';
+import { eventItem, type EventType } from '#shared/api/webhooks/outbox';
+import { createMember } from '#shared/api/members/member';
+import type { Scope } from '#shared/platform/table';
+import { createTaskTemplate } from '#shared/api/task-templates/template';
+import { createTask, taskKeys, toItem as taskToItem } from '#shared/api/tasks/task';
+import type { Task } from '#shared/api/tasks/schemas';
+import { timestamp } from '#shared/platform/time';
 
 /**
  * What every scenario is made of (bench/scenarios.ts gathers them): the scenario types, the

@@ -20,14 +20,14 @@ import {
   type Scenario,
 } from '#bench/scenarios/bare';
 import { mapLimit } from '#bench/support/stats';
-import { tableName } from '#shared/config';
-import { newId } from '#shared/ids';
-import { memberKeys } from '#shared/members/member';
-import { templateKeys } from '#shared/task-templates/template';
-import { deleteTask, taskKeys, toItem as taskToItem } from '#shared/tasks/task';
-import type { Task } from '#shared/tasks/schemas';
-import { timestamp } from '#shared/time';
-import { userKeys } from '#shared/users/user';
+import { tableName } from '#shared/platform/config';
+import { newId } from '#shared/platform/ids';
+import { memberKeys } from '#shared/api/members/member';
+import { templateKeys } from '#shared/api/task-templates/template';
+import { deleteTask, taskKeys, toItem as taskToItem } from '#shared/api/tasks/task';
+import type { Task } from '#shared/api/tasks/schemas';
+import { timestamp } from '#shared/platform/time';
+import { userKeys } from '#shared/api/users/user';
 
 /** Members, tasks, task templates and users: the spec's own resources. */
 export const coreScenarios: Record<string, Scenario> = {

@@ -2,12 +2,12 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from 
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { bareDb, json, notFound, type Scenario } from '#bench/scenarios/bare';
-import { tableName } from '#shared/config';
-import { createFile, getFileDownload } from '#shared/files/file';
-import { fileKeys, objectKey } from '#shared/files/keys';
-import { filesBucket } from '#shared/files/settings';
-import { newId } from '#shared/ids';
-import { timestamp } from '#shared/time';
+import { tableName } from '#shared/platform/config';
+import { createFile, getFileDownload } from '#shared/api/files/file';
+import { fileKeys, objectKey } from '#shared/api/files/keys';
+import { filesBucket } from '#shared/api/files/settings';
+import { newId } from '#shared/platform/ids';
+import { timestamp } from '#shared/platform/time';
 
 /**
  * Files: the bytes never pass through the API, so a call is one table operation, and for a

@@ -1,5 +1,5 @@
 import { type BareResult, type Scenario } from '#bench/scenarios/bare';
-import { openApiJson, openApiYaml } from '#shared/openapi';
+import { openApiJson, openApiYaml } from '#shared/http/openapi';
 
 /**
  * The OpenAPI document: built from the route table once per cold start and served from

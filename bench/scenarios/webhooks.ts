@@ -2,15 +2,15 @@ import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand }
 import { bareDb, bareGet, bareList, json, makeTasks, notFound, objectOf, pool, taskFixture, type Scenario } from '#bench/scenarios/bare';
 import type { BenchOrganization } from '#bench/support/environment';
 import { mapLimit } from '#bench/support/stats';
-import { tableName } from '#shared/config';
-import { deliveryKeys, MAX_RESENDS, resendEvent } from '#shared/events/delivery';
-import { listEvents } from '#shared/events/event';
-import { EVENT_TYPES, eventKeys } from '#shared/events/outbox';
-import { newId } from '#shared/ids';
-import type { Scope } from '#shared/table';
-import { timestamp } from '#shared/time';
-import { createEndpoint, endpointKeys } from '#shared/webhooks/endpoint';
-import { generateSecret } from '#shared/webhooks/signing';
+import { tableName } from '#shared/platform/config';
+import { deliveryKeys, MAX_RESENDS, resendEvent } from '#shared/api/webhooks/delivery';
+import { listEvents } from '#shared/api/webhooks/event';
+import { EVENT_TYPES, eventKeys } from '#shared/api/webhooks/outbox';
+import { newId } from '#shared/platform/ids';
+import type { Scope } from '#shared/platform/table';
+import { timestamp } from '#shared/platform/time';
+import { createEndpoint, endpointKeys } from '#shared/api/webhooks/endpoint';
+import { generateSecret } from '#shared/api/webhooks/signing';
 
 /**
  * Webhook endpoints and events (extensions). The endpoints point at a loopback address that

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { TABLE_DEFINITION } from '#shared/table';
+import { TABLE_DEFINITION } from '#shared/platform/table';
 
 /**
  * What each DynamoDB call of an API call costs, two ways:

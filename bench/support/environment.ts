@@ -6,12 +6,12 @@ import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyR
 import { PROJECT_ROOT } from '#infra/bundling';
 import { lambdaContext, proxyEvent } from '#local/gateway';
 import { startLocalStack, type LocalStack } from '#local/stack';
-import { generateApiKey, storeApiKey } from '#shared/auth/api-keys';
-import { createOrganization } from '#shared/organizations/organization';
+import { generateApiKey, storeApiKey } from '#shared/identity/api-keys/api-key';
+import { createOrganization } from '#shared/identity/organizations/organization';
 import type { RouteDefinition } from '#shared/routes';
-import type { Scope } from '#shared/table';
-import { putUsers } from '#shared/users/user';
-import type { User } from '#shared/users/schemas';
+import type { Scope } from '#shared/platform/table';
+import { putUsers } from '#shared/api/users/user';
+import type { User } from '#shared/api/users/schemas';
 
 /** Where the benchmark keeps what it builds (bundles, handler logs); git ignores it. */
 export const WORK_DIR = path.join(PROJECT_ROOT, 'bench', '.out');
@@ -82,7 +82,7 @@ let authorizer: Promise<Authorizer> | undefined;
 
 /** Runs the real authorizer for a key, as the gateway does on a cache miss. */
 export async function authorizerContext(key: string): Promise<Record<string, string>> {
-  authorizer ??= import('#functions/authorizer').then((module: { handler: Authorizer }) => module.handler);
+  authorizer ??= import('#functions/api/authorizer').then((module: { handler: Authorizer }) => module.handler);
   const result = await (await authorizer)({
     type: 'REQUEST',
     methodArn: 'arn:aws:execute-api:local:000000000000:local/local/GET/bench',

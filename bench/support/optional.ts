@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '#infra/bundling';
-import type { Scope } from '#shared/table';
+import type { Scope } from '#shared/platform/table';
 
 /**
  * Parts of the platform that land on other branches, found by stable names. A section that
@@ -35,7 +35,7 @@ export const WEBHOOK_ADAPTER_FILE = 'bench/adapters/webhooks.ts';
 
 export async function rateLimiter(): Promise<Found<RateLimiterModule>> {
   if (!exists(RATE_LIMITER_FILE)) return { reason: `no rate limiter on this branch (${RATE_LIMITER_FILE} is absent)` };
-  const module = await load('#shared/middleware/rate-limit');
+  const module = await load('#shared/http/middleware/rate-limit');
   if (typeof module.takeRequest !== 'function') {
     return { reason: `${RATE_LIMITER_FILE} does not export takeRequest(scope, operationId, limit, now?)` };
   }

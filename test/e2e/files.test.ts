@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FILE_SETTINGS_DEFAULTS } from '#shared/files/settings';
+import { FILE_SETTINGS_DEFAULTS } from '#shared/api/files/settings';
 import { call, newOrganization, TIMESTAMP } from '#test/support/api';
 import { STACK_SETTINGS } from '#test/support/stack-settings';
 

@@ -2,7 +2,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { guaranteesOf, routeList } from '#shared/routes';
-import { LATEST_VERSION } from '#shared/versions';
+import { LATEST_VERSION } from '#shared/http/versioning';
 import { call } from '#test/support/api';
 
 type Operation = {

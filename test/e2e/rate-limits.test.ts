@@ -1,9 +1,9 @@
 import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { db } from '#shared/db';
-import { rateLimitKeys } from '#shared/middleware/rate-limit';
-import { DEFAULT_RATE_LIMITS, updateOrganizationSettings } from '#shared/organizations/organization';
-import type { Mode } from '#shared/table';
+import { db } from '#shared/platform/db';
+import { rateLimitKeys } from '#shared/http/middleware/rate-limit';
+import { DEFAULT_RATE_LIMITS, updateOrganizationSettings } from '#shared/identity/organizations/organization';
+import type { Mode } from '#shared/platform/table';
 import { call, newOrganization, type ApiResponse } from '#test/support/api';
 
 /**

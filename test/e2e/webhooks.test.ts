@@ -3,10 +3,10 @@ import Stripe from 'stripe';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { db } from '#shared/db';
-import { EVENT_RETENTION_SECONDS, eventItem } from '#shared/events/outbox';
-import { newId } from '#shared/ids';
-import { timestamp } from '#shared/time';
+import { db } from '#shared/platform/db';
+import { EVENT_RETENTION_SECONDS, eventItem } from '#shared/api/webhooks/outbox';
+import { newId } from '#shared/platform/ids';
+import { timestamp } from '#shared/platform/time';
 import { call, newOrganization, TIMESTAMP } from '#test/support/api';
 import { eventually, sleep, startReceiver, type Received, type Receiver } from '#test/support/receiver';
 

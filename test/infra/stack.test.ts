@@ -11,16 +11,16 @@ import { FILE_ACTIONS } from '#infra/osma-function';
 import { OsmaStack } from '#infra/stack';
 import { WEBHOOK_MAX_RECEIVE_COUNT, WEBHOOK_VISIBILITY_TIMEOUT_SECONDS } from '#infra/queue';
 import { ROUTER_RETRY_ATTEMPTS, ROUTER_TABLE_ACTIONS, SENDER_TABLE_ACTIONS, SENDER_TIMEOUT_SECONDS } from '#infra/webhooks';
-import { ROUTER_FILTERS } from '#shared/webhooks/stream-filter';
+import { ROUTER_FILTERS } from '#shared/api/webhooks/stream-filter';
 import {
   AUTHORIZER_CACHE_SECONDS,
   DEFAULT_4XX_TEMPLATE,
   GATEWAY_RESPONSES,
   METHOD_NOT_ALLOWED_BODY,
-} from '#shared/gateway-responses';
-import { objectKeyPatterns } from '#shared/files/keys';
+} from '#shared/http/gateway-responses';
+import { objectKeyPatterns } from '#shared/api/files/keys';
 import { routeList } from '#shared/routes';
-import { TABLE_DEFINITION } from '#shared/table';
+import { TABLE_DEFINITION } from '#shared/platform/table';
 
 const STAGE = 'test';
 const WRITE_ACTION = /PutItem|UpdateItem|DeleteItem|TransactWrite|BatchWrite/;

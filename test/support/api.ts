@@ -1,8 +1,8 @@
 import { inject } from 'vitest';
-import { generateApiKey, storeApiKey } from '#shared/auth/api-keys';
-import { createOrganization, type OrganizationSettings } from '#shared/organizations/organization';
-import type { Mode } from '#shared/table';
-import { putUsers } from '#shared/users/user';
+import { generateApiKey, storeApiKey } from '#shared/identity/api-keys/api-key';
+import { createOrganization, type OrganizationSettings } from '#shared/identity/organizations/organization';
+import type { Mode } from '#shared/platform/table';
+import { putUsers } from '#shared/api/users/user';
 import { conformanceChecker } from '#test/support/conformance';
 
 /** Calls to the local stack over real HTTP, as a consumer makes them. */

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { errors } from '#shared/errors';
-import { apiHandler } from '#shared/http';
+import { errors } from '#shared/platform/errors';
+import { apiHandler } from '#shared/http/handler';
 import type { RouteDefinition } from '#shared/routes';
 
 const route = {

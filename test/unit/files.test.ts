@@ -2,10 +2,10 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, it } from 'vitest';
 import { S3GateError, verifyPresignedRequest } from '#local/s3-gate';
-import { objectKey, objectKeyPatterns } from '#shared/files/keys';
-import { fileReferences } from '#shared/files/references';
-import { FILE_SETTINGS_DEFAULTS, fileSettings } from '#shared/files/settings';
-import { contentDisposition, isMissingObject } from '#shared/files/storage';
+import { objectKey, objectKeyPatterns } from '#shared/api/files/keys';
+import { fileReferences } from '#shared/api/files/references';
+import { FILE_SETTINGS_DEFAULTS, fileSettings } from '#shared/api/files/settings';
+import { contentDisposition, isMissingObject } from '#shared/api/files/storage';
 
 // Lambda runs Node 22; the SDK's notice about this machine's Node 20 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, fingerprint } from '#shared/middleware/idempotency';
+import { canonicalJson, fingerprint } from '#shared/http/middleware/idempotency';
 import { routes } from '#shared/routes';
-import { API_VERSIONS, downgradeResponse, FIRST_VERSION, LATEST_VERSION, resolveVersion, upgradeRequest } from '#shared/versions';
+import { API_VERSIONS, downgradeResponse, FIRST_VERSION, LATEST_VERSION, resolveVersion, upgradeRequest } from '#shared/http/versioning';
 
 describe('version selection', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isId, ksuid, newId, randomBase62 } from '#shared/ids';
+import { isId, ksuid, newId, randomBase62 } from '#shared/platform/ids';
 
 describe('ids', () => {
   it('are a prefix and 27 base62 characters', () => {

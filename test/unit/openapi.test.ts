@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { buildOpenApiDocument } from '#shared/openapi';
+import { buildOpenApiDocument } from '#shared/http/openapi';
 import { routeList, type RouteDefinition } from '#shared/routes';
-import { LATEST_VERSION } from '#shared/versions';
+import { LATEST_VERSION } from '#shared/http/versioning';
 import { conformanceChecker } from '#test/support/conformance';
 
 const document = JSON.parse(JSON.stringify(buildOpenApiDocument()));

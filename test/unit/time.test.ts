@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isIsoDate, timestamp } from '#shared/time';
+import { isIsoDate, timestamp } from '#shared/platform/time';
 
 describe('timestamps and dates', () => {
   it('prints timestamps as the spec does: six fraction digits and an offset', () => {

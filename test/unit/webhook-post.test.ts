@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postWebhook } from '#shared/webhooks/post';
+import { postWebhook } from '#shared/api/webhooks/post';
 
 const local = { allowLoopback: true };
 const deployed = { allowLoopback: false };

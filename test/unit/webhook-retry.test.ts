@@ -6,7 +6,7 @@ import {
   parseRetryAfter,
   parseRetrySchedule,
   withJitter,
-} from '#shared/webhooks/retry';
+} from '#shared/api/webhooks/retry';
 
 describe('the retry schedule setting', () => {
   it('defaults to immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h', () => {

@@ -9,7 +9,7 @@ import {
   signatureHeaders,
   standardSignature,
   verifyOsmaSignature,
-} from '#shared/webhooks/signing';
+} from '#shared/api/webhooks/signing';
 
 const stripe = new Stripe('sk_test_unused');
 const body = JSON.stringify({ id: 'evt_1', event: 'tasks.completed', created_at: '2024-01-01T00:00:00.000000+00:00', data: { id: 'task_1' } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesFilter, matchesPattern } from '#shared/webhooks/stream-filter';
+import { matchesFilter, matchesPattern } from '#shared/api/webhooks/stream-filter';
 
 const record = (eventName: string, image: Record<string, unknown>) => ({ eventName, dynamodb: { NewImage: image } });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkedLookup, checkUrl, embeddedIpv4, forbiddenAddress, urlProblem, type Resolver } from '#shared/webhooks/url-policy';
+import { checkedLookup, checkUrl, embeddedIpv4, forbiddenAddress, urlProblem, type Resolver } from '#shared/api/webhooks/url-policy';
 
 const deployed = { allowLoopback: false };
 const local = { allowLoopback: true };

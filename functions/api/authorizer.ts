@@ -1,0 +1,48 @@
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { resolveApiKey } from '#shared/identity/api-keys/api-key';
+import { toAuthorizerContext } from '#shared/api/principal';
+import { logger } from '#shared/platform/logger';
+import { getOrganization } from '#shared/identity/organizations/organization';
+
+/**
+ * REQUEST authorizer on the `osma-api-key` header. API Gateway caches its answer per key, so
+ * the policy covers the whole API: a cached Allow must hold for every route, not only the
+ * first one called. An unknown key gets a Deny, which the ACCESS_DENIED gateway response
+ * turns into the spec's 401 body; a missing header never reaches here (UNAUTHORIZED).
+ *
+ * The context also carries the organization's settings for the key's mode (rate limit,
+ * default API version), so that the cached answer spares every request reading them: two
+ * GetItems per key per cache period, none per request.
+ */
+export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+  const key = headerValue(event.headers, 'osma-api-key');
+  const principal = key ? await resolveApiKey(key) : undefined;
+  const organization = principal ? await getOrganization(principal.organization_id) : undefined;
+  const resource = wholeApi(event.methodArn);
+  if (!principal || !organization) {
+    logger.info('api key rejected', { request_id: event.requestContext.requestId });
+    return { principalId: 'anonymous', policyDocument: policy('Deny', resource) };
+  }
+  return {
+    principalId: principal.organization_id,
+    policyDocument: policy('Allow', resource),
+    context: { ...toAuthorizerContext(principal, organization.settings) },
+  };
+}
+
+function headerValue(headers: Record<string, string | undefined> | null, name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers ?? {})) {
+    if (key.toLowerCase() === name) return value;
+  }
+  return undefined;
+}
+
+/** arn:aws:execute-api:region:account:api/stage/METHOD/path -> arn:...:api/stage/* */
+function wholeApi(methodArn: string): string {
+  const [arnPrefix, apiId, stage] = methodArn.split('/');
+  return `${arnPrefix}/${apiId}/${stage}/*`;
+}
+
+function policy(effect: 'Allow' | 'Deny', resource: string): APIGatewayAuthorizerResult['policyDocument'] {
+  return { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }] };
+}

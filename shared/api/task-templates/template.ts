@@ -1,0 +1,146 @@
+// Deep equality that ignores key order: DynamoDB keeps none in maps.
+import { isDeepStrictEqual } from 'node:util';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { tableName } from '#shared/platform/config';
+import { objectFromItem } from '#shared/platform/items';
+import { db, failedConditions } from '#shared/platform/db';
+import { errors } from '#shared/platform/errors';
+import { schemaProblem } from '#shared/api/task-templates/json-schema';
+import { newId } from '#shared/platform/ids';
+import { queryPage, type Page, type PageRequest } from '#shared/platform/pagination';
+import { scopeKey, type Scope } from '#shared/platform/table';
+import { timestamp } from '#shared/platform/time';
+import { taskTemplate, type CreateTaskTemplateInput, type TaskTemplate, type UpdateTaskTemplateInput } from '#shared/api/task-templates/schemas';
+
+/**
+ * Task templates, versioned. The latest version is the item under the template's
+ * reference (so a task's create reads it by the name it gives); every version also stays
+ * as an immutable item under `reference#v000001`, since tasks pin the version they used.
+ * The latest item alone is in the list index, sorted by the template's id.
+ */
+export const templateKeys = {
+  pk: (scope: Scope) => `${scopeKey(scope)}#TEMPLATE`,
+  latest: (scope: Scope, reference: string) => ({ pk: templateKeys.pk(scope), sk: reference }),
+  version: (scope: Scope, reference: string, version: number) => ({
+    pk: templateKeys.pk(scope),
+    sk: `${reference}#v${String(version).padStart(6, '0')}`,
+  }),
+  listIndex: (scope: Scope) => `${scopeKey(scope)}#TEMPLATE`,
+};
+
+export const fromItem = objectFromItem(taskTemplate);
+
+const templateNotFound = (reference: string) => errors.notFound('task template', reference);
+
+export async function createTaskTemplate(scope: Scope, input: CreateTaskTemplateInput): Promise<TaskTemplate> {
+  checkSchema(input.parameters);
+  const now = timestamp();
+  const template: TaskTemplate = {
+    id: newId('taskTemplate'),
+    reference: input.reference,
+    version: 1,
+    name: input.name,
+    description: input.description ?? null,
+    renderless: input.renderless,
+    parameters: input.parameters ?? null,
+    live_mode: scope.mode === 'live',
+    created_at: now,
+    updated_at: now,
+  };
+  try {
+    await writeVersion(scope, template, 'attribute_not_exists(pk)');
+  } catch (error) {
+    if (failedConditions(error)?.length) {
+      throw errors.alreadyExists(`A task template with the reference '${input.reference}' already exists.`, 'reference');
+    }
+    throw error;
+  }
+  return template;
+}
+
+/** The latest version, or the given one. */
+export async function getTaskTemplate(scope: Scope, reference: string, version?: number): Promise<TaskTemplate> {
+  const key = version === undefined ? templateKeys.latest(scope, reference) : templateKeys.version(scope, reference, version);
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
+  if (!Item) {
+    throw version === undefined
+      ? templateNotFound(reference)
+      : errors.notFound('task template version', `${reference} v${version}`);
+  }
+  return fromItem(Item);
+}
+
+/** Every change makes a new version; a change that changes nothing makes none. */
+export async function updateTaskTemplate(scope: Scope, reference: string, input: UpdateTaskTemplateInput): Promise<TaskTemplate> {
+  checkSchema(input.parameters);
+  const current = await getTaskTemplate(scope, reference);
+  const next: TaskTemplate = {
+    ...current,
+    ...(input.name !== undefined && { name: input.name }),
+    ...(input.description !== undefined && { description: input.description }),
+    ...(input.renderless !== undefined && { renderless: input.renderless }),
+    ...(input.parameters !== undefined && { parameters: input.parameters }),
+  };
+  if (isDeepStrictEqual(next, current)) return current;
+  next.version = current.version + 1;
+  next.updated_at = timestamp();
+  try {
+    await writeVersion(scope, next, 'version = :previous', { ':previous': current.version });
+  } catch (error) {
+    if (failedConditions(error)?.length) {
+      throw errors.concurrentChange();
+    }
+    throw error;
+  }
+  return next;
+}
+
+export function listTaskTemplates(scope: Scope, request: PageRequest): Promise<Page<TaskTemplate>> {
+  return queryPage({
+    kind: 'taskTemplate',
+    request,
+    source: { index: 'gsi1', partitionKey: 'gsi1pk', partitionValue: templateKeys.listIndex(scope), idKey: 'gsi1sk' },
+    fromItem,
+  });
+}
+
+/** The latest item and the immutable version item, in one transaction. */
+async function writeVersion(
+  scope: Scope,
+  template: TaskTemplate,
+  condition: string,
+  values?: Record<string, unknown>,
+): Promise<void> {
+  await db().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: tableName(),
+            Item: {
+              ...templateKeys.latest(scope, template.reference),
+              gsi1pk: templateKeys.listIndex(scope),
+              gsi1sk: template.id,
+              entity: 'task_template',
+              ...template,
+            },
+            ConditionExpression: condition,
+            ExpressionAttributeValues: values,
+          },
+        },
+        {
+          Put: {
+            TableName: tableName(),
+            Item: { ...templateKeys.version(scope, template.reference, template.version), entity: 'task_template_version', ...template },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
+    }),
+  );
+}
+
+function checkSchema(parameters: object | null | undefined): void {
+  const problem = parameters ? schemaProblem(parameters) : undefined;
+  if (problem) throw errors.invalidParams([{ param: 'parameters', message: problem }]);
+}

@@ -1,0 +1,178 @@
+import middy from '@middy/core';
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { authorizerContext } from '#shared/api/principal';
+import { errors, OsmaError } from '#shared/platform/errors';
+import { logger } from '#shared/platform/logger';
+import { idempotency } from '#shared/http/middleware/idempotency';
+import { rateLimit } from '#shared/http/middleware/rate-limit';
+import { requestState } from '#shared/http/middleware/request-state';
+import { versionChanges, versionSelection } from '#shared/http/middleware/versioning';
+import type { RouteDefinition } from '#shared/routes';
+import type { Scope } from '#shared/platform/table';
+import { parseInput } from '#shared/http/validation';
+
+type Output<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
+
+export interface ApiRequest<R extends RouteDefinition> {
+  scope: R['auth'] extends 'apiKey' ? Scope : undefined;
+  params: Output<R['request']['path']>;
+  query: Output<R['request']['query']>;
+  body: Output<R['request']['body']>;
+  requestId: string;
+}
+
+export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+type Middleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
+
+/** A handler's answer that is not JSON (the YAML document): sent as it is. */
+export class TextBody {
+  constructor(
+    readonly text: string,
+    readonly contentType: string,
+  ) {}
+}
+
+/**
+ * Wraps a domain call as a Lambda handler for one route: the route's schemas validate the
+ * input, the call's return value becomes the body with the route's success status, and the
+ * API's promises are kept around it, the same for every route:
+ *
+ *   envelope          errors in the spec's shape, request-id, the request's log line
+ *   versionSelection  which API version serves the request (400 for a bad header)
+ *   rateLimit         per organization, route and mode, before any work (429)
+ *   ┌ idempotency     POST with idempotency-key: replay the stored answer, or store this one
+ *   │ versionChanges  request and answer in the shape of the chosen version
+ *   │ errorResponses  errors become answers here, so that idempotency stores them too
+ *   └ the route's handler
+ *
+ * The boxed part is its own middy handler: a replayed answer ends it early and still passes
+ * back out through the outer layers (fresh request-id, rate-limit headers, log line), and
+ * everything inside answers with a response rather than an exception.
+ */
+export function apiHandler<R extends RouteDefinition>(
+  route: R,
+  handle: (request: ApiRequest<R>) => Promise<unknown>,
+): ApiHandler {
+  const idempotentUnit = middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
+    .use(idempotency(route))
+    .use(versionChanges(route))
+    .use(errorResponses())
+    .handler(async (event) => successResponse(route, await handle(readRequest(route, event))));
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(httpEnvelope(route))
+    .use(versionSelection())
+    .use(rateLimit(route))
+    .handler((event, context) => idempotentUnit(event, context));
+}
+
+export function readRequest<R extends RouteDefinition>(route: R, event: APIGatewayProxyEvent): ApiRequest<R> {
+  const { path, query, body } = route.request;
+  return {
+    scope: (route.auth === 'apiKey' ? scopeOf(event) : undefined) as ApiRequest<R>['scope'],
+    params: (path ? parseInput(path, event.pathParameters ?? {}) : {}) as ApiRequest<R>['params'],
+    query: (query ? parseInput(query, event.queryStringParameters ?? {}) : {}) as ApiRequest<R>['query'],
+    body: (body ? parseInput(body, parseJsonBody(event)) : {}) as ApiRequest<R>['body'],
+    requestId: event.requestContext.requestId,
+  };
+}
+
+function scopeOf(event: APIGatewayProxyEvent): Scope {
+  const principal = authorizerContext(event);
+  // The authorizer always sets the scope; its absence means the route was wired without it.
+  if (!principal) throw errors.missingApiKey();
+  return principal.scope;
+}
+
+function successResponse(route: RouteDefinition, body: unknown): APIGatewayProxyResult {
+  if (body instanceof TextBody) {
+    return { statusCode: route.success.status, headers: { 'content-type': body.contentType }, body: body.text };
+  }
+  return jsonResponse(route.success.status, body);
+}
+
+/**
+ * The body is read as JSON whatever its content-type says: the spec's own curl examples send
+ * JSON with curl's default form content-type. An empty body is an empty object.
+ */
+export function parseJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): unknown {
+  const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (raw == null || raw.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw errors.malformedJson();
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw errors.bodyNotObject();
+  return parsed;
+}
+
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export function errorResponse(error: OsmaError): APIGatewayProxyResult {
+  return jsonResponse(error.status, error.toBody(), error.headers);
+}
+
+/** Any error as the spec's error answer; anything unexpected is a 500 that shows no internals, logged here. */
+export function toErrorResponse(error: unknown, requestId: string): APIGatewayProxyResult {
+  if (error instanceof OsmaError) return errorResponse(error);
+  logger.error('unhandled error', { request_id: requestId, error: error as Error });
+  return errorResponse(errors.internal());
+}
+
+/** Turns errors into answers where it stands, so that the middlewares outside it see an answer. */
+export function errorResponses(): Middleware {
+  return {
+    onError: (request) => {
+      request.response = toErrorResponse(request.error, request.event.requestContext.requestId);
+    },
+  };
+}
+
+/**
+ * The outermost middleware: turns any error into the spec's error body (never a stack),
+ * gives every answer the headers the request's middlewares collected (API version, rate
+ * limit) and the `request-id`, and writes the one log line per request that carries that id.
+ */
+export function httpEnvelope(route: RouteDefinition): Middleware {
+  const started = new WeakMap<object, number>();
+  const finish = (request: middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult>) => {
+    const { event } = request;
+    const requestId = event.requestContext.requestId;
+    const state = requestState(event);
+    const response = request.response!;
+    // The answer's own headers win: a replayed answer keeps the version it was made at.
+    response.headers = { ...state.headers, ...response.headers, 'request-id': requestId };
+    const principal = authorizerContext(event);
+    logger.info('request', {
+      request_id: requestId,
+      route: route.operationId,
+      method: event.httpMethod,
+      path: event.path,
+      status: response.statusCode,
+      duration_ms: Math.round(performance.now() - (started.get(event) ?? performance.now())),
+      organization_id: principal?.scope.organizationId,
+      mode: principal?.scope.mode,
+      api_version: response.headers['osma-api-version'],
+      ...(state.replayed && { idempotent_replayed: true }),
+    });
+  };
+  return {
+    before: (request) => {
+      started.set(request.event, performance.now());
+    },
+    after: finish,
+    onError: (request) => {
+      request.response = toErrorResponse(request.error, request.event.requestContext.requestId);
+      finish(request);
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { tableName } from '#shared/platform/config';
+
+/**
+ * One document client per process, made on first use so that a cold start pays for it only
+ * when a handler touches the table. Endpoints come from the SDK's own settings
+ * (AWS_ENDPOINT_URL_DYNAMODB points it at DynamoDB Local).
+ */
+let client: DynamoDBDocumentClient | undefined;
+
+export function db(): DynamoDBDocumentClient {
+  client ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return client;
+}
+
+/**
+ * The indexes of the transaction items whose condition failed, or undefined when the error
+ * is not a cancelled transaction.
+ */
+export function failedConditions(error: unknown): number[] | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  return (error.CancellationReasons ?? []).flatMap((reason, index) =>
+    reason.Code === 'ConditionalCheckFailed' ? [index] : [],
+  );
+}
+
+/**
+ * The item that the failed check at `index` of a cancelled transaction handed back (asked
+ * for with ReturnValuesOnConditionCheckFailure: ALL_OLD), or undefined when there is none:
+ * the check found no item.
+ */
+export function cancelledItem(error: unknown, index: number): Record<string, unknown> | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  const item = error.CancellationReasons?.[index]?.Item;
+  return item ? unmarshall(item) : undefined;
+}
+
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+export interface TableKey {
+  pk: string;
+  sk: string;
+}
+
+/**
+ * Reads up to 100 items by key in one BatchGetItem (strongly consistent), asking again with
+ * a growing pause for any keys DynamoDB leaves unprocessed. Returns a lookup by key: an
+ * absent item is undefined.
+ */
+export async function batchGet(
+  keys: TableKey[],
+  options: { keysOnly?: boolean } = {},
+): Promise<(key: TableKey) => Record<string, unknown> | undefined> {
+  const items = new Map<string, Record<string, unknown>>();
+  const id = (key: { pk?: unknown; sk?: unknown }) => `${String(key.pk)}\u0000${String(key.sk)}`;
+  let pending: Record<string, unknown>[] = keys.map(({ pk, sk }) => ({ pk, sk }));
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt > 6) throw new Error('BatchGetItem left keys unprocessed');
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+    const result = await db().send(
+      new BatchGetCommand({
+        RequestItems: {
+          [tableName()]: {
+            Keys: pending,
+            ConsistentRead: true,
+            ...(options.keysOnly && { ProjectionExpression: 'pk, sk' }),
+          },
+        },
+      }),
+    );
+    for (const item of result.Responses?.[tableName()] ?? []) items.set(id(item), item);
+    pending = result.UnprocessedKeys?.[tableName()]?.Keys ?? [];
+  }
+  return (key) => items.get(id(key));
+}
