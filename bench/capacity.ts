@@ -19,7 +19,7 @@ import type { Row } from '#bench/support/report';
 import type { Section } from '#bench/support/section';
 import { round } from '#bench/support/stats';
 import { db } from '#shared/platform/db';
-import type { RouteDefinition } from '#shared/routes';
+import type { RouteDefinition } from '#shared/http/route';
 
 /**
  * DynamoDB cost per API call: one call of each route's real handler, with every DynamoDB call

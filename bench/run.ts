@@ -54,7 +54,7 @@ function machine(loadStart: number): MachineInfo {
 export async function main(argv: string[]): Promise<{ result: BenchResult; file?: string }> {
   const options = parseOptions(argv, process.env);
   const plan = PLANS[options.mode];
-  const { routeList } = await import('#shared/routes');
+  const { routeList } = await import('#shared/api/routes');
   const routes = routeList.filter((route) => !options.routeFilter || options.routeFilter.includes(route.operationId));
   if (options.routeFilter && routes.length === 0) throw new Error(`No route matches --routes ${options.routeFilter.join(',')}`);
   const context: SectionContext = { options, plan, routes };

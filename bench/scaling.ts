@@ -10,7 +10,7 @@ import { tableName } from '#shared/platform/config';
 import { db } from '#shared/platform/db';
 import { newId } from '#shared/platform/ids';
 import { memberKeys } from '#shared/api/members/member';
-import { routes } from '#shared/routes';
+import { routes } from '#shared/api/routes';
 import { timestamp } from '#shared/platform/time';
 
 /**

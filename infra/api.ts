@@ -26,7 +26,9 @@ import {
   type GatewayResponseType,
   METHOD_NOT_ALLOWED_BODY,
 } from '#shared/http/gateway-responses';
-import { guaranteeTableAccess, type RouteDefinition, routeList } from '#shared/routes';
+import { guaranteeTableAccess } from '#shared/api/guarantees';
+import { routeList } from '#shared/api/routes';
+import type { RouteDefinition } from '#shared/http/route';
 import { OsmaFunction } from '#infra/osma-function';
 import { bundlesAwsSdk } from '#infra/bundling';
 

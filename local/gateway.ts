@@ -12,7 +12,8 @@ import { errorResponse, type ApiHandler } from '#shared/http/handler';
 import { errors, type OsmaError } from '#shared/platform/errors';
 import { AUTHORIZER_CACHE_SECONDS, GATEWAY_RESPONSES } from '#shared/http/gateway-responses';
 import { logger } from '#shared/platform/logger';
-import { routeList, type RouteDefinition } from '#shared/routes';
+import { routeList } from '#shared/api/routes';
+import type { RouteDefinition } from '#shared/http/route';
 
 /**
  * A stand-in for API Gateway: it routes with the same route table as the stack, plays the

@@ -1,5 +1,5 @@
 import { type BareResult, type Scenario } from '#bench/scenarios/bare';
-import { openApiJson, openApiYaml } from '#shared/http/openapi';
+import { publicDocument } from '#shared/api/spec/document';
 
 /**
  * The OpenAPI document: built from the route table once per cold start and served from
@@ -17,6 +17,6 @@ function staticScenario(body: () => BareResult): Scenario {
 }
 
 export const openApiScenarios: Record<string, Scenario> = {
-  getOpenApiJson: staticScenario(() => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: openApiJson() })),
-  getOpenApiYaml: staticScenario(() => ({ statusCode: 200, headers: { 'content-type': 'application/yaml' }, body: openApiYaml() })),
+  getOpenApiJson: staticScenario(() => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: publicDocument.json() })),
+  getOpenApiYaml: staticScenario(() => ({ statusCode: 200, headers: { 'content-type': 'application/yaml' }, body: publicDocument.yaml() })),
 };

@@ -8,7 +8,7 @@ import { lambdaContext, proxyEvent } from '#local/gateway';
 import { startLocalStack, type LocalStack } from '#local/stack';
 import { generateApiKey, storeApiKey } from '#shared/identity/api-keys/api-key';
 import { createOrganization } from '#shared/identity/organizations/organization';
-import type { RouteDefinition } from '#shared/routes';
+import type { RouteDefinition } from '#shared/http/route';
 import type { Scope } from '#shared/platform/table';
 import { putUsers } from '#shared/api/users/user';
 import type { User } from '#shared/api/users/schemas';

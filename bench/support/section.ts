@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '#shared/routes';
+import type { RouteDefinition } from '#shared/http/route';
 import type { BenchOptions, BenchPlan } from '#bench/support/options';
 import type { SectionResult } from '#bench/support/report';
 

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { ApiKeyPrincipal } from '#shared/identity/api-keys/api-key';
-import type { OrganizationSettings } from '#shared/identity/organizations/organization';
+import type { ApiKeyPrincipal } from '#shared/identity/api-keys/schemas';
+import type { OrganizationSettings } from '#shared/identity/organizations/schemas';
 import type { Mode, Scope } from '#shared/platform/table';
 
 /**

@@ -1,30 +1,27 @@
 import middy from '@middy/core';
-import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { authorizerContext } from '#shared/api/principal';
 import { errors, OsmaError } from '#shared/platform/errors';
 import { logger } from '#shared/platform/logger';
-import { idempotency } from '#shared/http/middleware/idempotency';
-import { rateLimit } from '#shared/http/middleware/rate-limit';
 import { requestState } from '#shared/http/middleware/request-state';
-import { versionChanges, versionSelection } from '#shared/http/middleware/versioning';
-import type { RouteDefinition } from '#shared/routes';
-import type { Scope } from '#shared/platform/table';
+import type { RouteDefinition } from '#shared/http/route';
+import type { Middleware, Surface } from '#shared/http/surface';
 import { parseInput } from '#shared/http/validation';
 
 type Output<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
 
-export interface ApiRequest<R extends RouteDefinition> {
-  scope: R['auth'] extends 'apiKey' ? Scope : undefined;
+/** A request's input, parsed by its route's schemas. */
+export interface HttpRequest<R extends RouteDefinition> {
   params: Output<R['request']['path']>;
   query: Output<R['request']['query']>;
   body: Output<R['request']['body']>;
   requestId: string;
 }
 
-export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-type Middleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
+/** A Lambda handler of one route; it names the route it was made for. */
+export type ApiHandler = ((event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>) & {
+  route: RouteDefinition;
+};
 
 /** A handler's answer that is not JSON (the YAML document): sent as it is. */
 export class TextBody {
@@ -35,15 +32,15 @@ export class TextBody {
 }
 
 /**
- * Wraps a domain call as a Lambda handler for one route: the route's schemas validate the
- * input, the call's return value becomes the body with the route's success status, and the
- * API's promises are kept around it, the same for every route:
+ * Wraps a domain call as a Lambda handler for one route of a surface: the route's schemas
+ * validate the input, the call's return value becomes the body with the route's success
+ * status, and the surface's guarantees are kept around it, the same for every route:
  *
- *   envelope          errors in the spec's shape, request-id, the request's log line
- *   versionSelection  which API version serves the request (400 for a bad header)
- *   rateLimit         per organization, route and mode, before any work (429)
- *   ┌ idempotency     POST with idempotency-key: replay the stored answer, or store this one
- *   │ versionChanges  request and answer in the shape of the chosen version
+ *   envelope          errors in the API's shape, request-id (on every log line too), the request's log line
+ *   surface.outer     guarantees that may refuse a request before any work (public API:
+ *                     version selection, then the rate limit)
+ *   ┌ surface.inner   guarantees an idempotent replay must repeat (public API: idempotency,
+ *   │                 then the version's request and answer shapes)
  *   │ errorResponses  errors become answers here, so that idempotency stores them too
  *   └ the route's handler
  *
@@ -51,38 +48,32 @@ export class TextBody {
  * back out through the outer layers (fresh request-id, rate-limit headers, log line), and
  * everything inside answers with a response rather than an exception.
  */
-export function apiHandler<R extends RouteDefinition>(
+export function surfaceHandler<C extends object, R extends RouteDefinition>(
+  surface: Surface<C>,
   route: R,
-  handle: (request: ApiRequest<R>) => Promise<unknown>,
+  handle: (request: HttpRequest<R> & C) => Promise<unknown>,
 ): ApiHandler {
-  const idempotentUnit = middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
-    .use(idempotency(route))
-    .use(versionChanges(route))
+  const unit = middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 });
+  for (const middleware of surface.inner(route)) unit.use(middleware);
+  const idempotentUnit = unit
     .use(errorResponses())
-    .handler(async (event) => successResponse(route, await handle(readRequest(route, event))));
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .use(httpEnvelope(route))
-    .use(versionSelection())
-    .use(rateLimit(route))
-    .handler((event, context) => idempotentUnit(event, context));
+    .handler(async (event) => successResponse(route, await handle({ ...readRequest(route, event), ...surface.context(event, route) })));
+  const outer = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(httpEnvelope(route, surface));
+  for (const middleware of surface.outer(route)) outer.use(middleware);
+  return Object.assign(
+    outer.handler((event, context) => idempotentUnit(event, context)),
+    { route },
+  );
 }
 
-export function readRequest<R extends RouteDefinition>(route: R, event: APIGatewayProxyEvent): ApiRequest<R> {
+export function readRequest<R extends RouteDefinition>(route: R, event: APIGatewayProxyEvent): HttpRequest<R> {
   const { path, query, body } = route.request;
   return {
-    scope: (route.auth === 'apiKey' ? scopeOf(event) : undefined) as ApiRequest<R>['scope'],
-    params: (path ? parseInput(path, event.pathParameters ?? {}) : {}) as ApiRequest<R>['params'],
-    query: (query ? parseInput(query, event.queryStringParameters ?? {}) : {}) as ApiRequest<R>['query'],
-    body: (body ? parseInput(body, parseJsonBody(event)) : {}) as ApiRequest<R>['body'],
+    params: (path ? parseInput(path, event.pathParameters ?? {}) : {}) as HttpRequest<R>['params'],
+    query: (query ? parseInput(query, event.queryStringParameters ?? {}) : {}) as HttpRequest<R>['query'],
+    body: (body ? parseInput(body, parseJsonBody(event)) : {}) as HttpRequest<R>['body'],
     requestId: event.requestContext.requestId,
   };
-}
-
-function scopeOf(event: APIGatewayProxyEvent): Scope {
-  const principal = authorizerContext(event);
-  // The authorizer always sets the scope; its absence means the route was wired without it.
-  if (!principal) throw errors.missingApiKey();
-  return principal.scope;
 }
 
 function successResponse(route: RouteDefinition, body: unknown): APIGatewayProxyResult {
@@ -142,7 +133,7 @@ export function errorResponses(): Middleware {
  * gives every answer the headers the request's middlewares collected (API version, rate
  * limit) and the `request-id`, and writes the one log line per request that carries that id.
  */
-export function httpEnvelope(route: RouteDefinition): Middleware {
+export function httpEnvelope(route: RouteDefinition, surface: Pick<Surface<object>, 'logFields'>): Middleware {
   const started = new WeakMap<object, number>();
   const finish = (request: middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult>) => {
     const { event } = request;
@@ -151,7 +142,6 @@ export function httpEnvelope(route: RouteDefinition): Middleware {
     const response = request.response!;
     // The answer's own headers win: a replayed answer keeps the version it was made at.
     response.headers = { ...state.headers, ...response.headers, 'request-id': requestId };
-    const principal = authorizerContext(event);
     logger.info('request', {
       request_id: requestId,
       route: route.operationId,
@@ -159,15 +149,16 @@ export function httpEnvelope(route: RouteDefinition): Middleware {
       path: event.path,
       status: response.statusCode,
       duration_ms: Math.round(performance.now() - (started.get(event) ?? performance.now())),
-      organization_id: principal?.scope.organizationId,
-      mode: principal?.scope.mode,
-      api_version: response.headers['osma-api-version'],
+      ...surface.logFields(event, response),
       ...(state.replayed && { idempotent_replayed: true }),
     });
+    logger.resetKeys();
   };
   return {
     before: (request) => {
       started.set(request.event, performance.now());
+      // Every line the request's code logs carries its id, not only the envelope's own line.
+      logger.appendKeys({ request_id: request.event.requestContext.requestId });
     },
     after: finish,
     onError: (request) => {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '#shared/platform/db';
-import { idempotencyKeys, RECORD_TTL_SECONDS } from '#shared/http/middleware/idempotency';
+import { RECORD_TTL_SECONDS } from '#shared/http/middleware/idempotency';
+import { idempotencyKeys } from '#shared/http/middleware/keys';
 import { call, newOrganization } from '#test/support/api';
 
 let org: Awaited<ReturnType<typeof newOrganization>>;

@@ -1,8 +1,9 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { guaranteesOf, routeList } from '#shared/routes';
-import { LATEST_VERSION } from '#shared/http/versioning';
+import { guaranteesOf } from '#shared/api/guarantees';
+import { routeList } from '#shared/api/routes';
+import { LATEST_VERSION } from '#shared/api/versions';
 import { call } from '#test/support/api';
 
 type Operation = {

@@ -1,8 +1,9 @@
 import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { db } from '#shared/platform/db';
-import { rateLimitKeys } from '#shared/http/middleware/rate-limit';
-import { DEFAULT_RATE_LIMITS, updateOrganizationSettings } from '#shared/identity/organizations/organization';
+import { rateLimitKeys } from '#shared/http/middleware/keys';
+import { updateOrganizationSettings } from '#shared/identity/organizations/organization';
+import { DEFAULT_RATE_LIMITS } from '#shared/identity/organizations/schemas';
 import type { Mode } from '#shared/platform/table';
 import { call, newOrganization, type ApiResponse } from '#test/support/api';
 

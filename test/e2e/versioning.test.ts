@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIRST_VERSION, LATEST_VERSION } from '#shared/http/versioning';
+import { FIRST_VERSION, LATEST_VERSION } from '#shared/api/versions';
 import { call, newOrganization, stack } from '#test/support/api';
 
 const OLD_MEMBER_FIELDS = [

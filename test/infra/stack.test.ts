@@ -19,7 +19,7 @@ import {
   METHOD_NOT_ALLOWED_BODY,
 } from '#shared/http/gateway-responses';
 import { objectKeyPatterns } from '#shared/api/files/keys';
-import { routeList } from '#shared/routes';
+import { routeList } from '#shared/api/routes';
 import { TABLE_DEFINITION } from '#shared/platform/table';
 
 const STAGE = 'test';

@@ -1,6 +1,7 @@
 import { inject } from 'vitest';
 import { generateApiKey, storeApiKey } from '#shared/identity/api-keys/api-key';
-import { createOrganization, type OrganizationSettings } from '#shared/identity/organizations/organization';
+import { createOrganization } from '#shared/identity/organizations/organization';
+import type { OrganizationSettings } from '#shared/identity/organizations/schemas';
 import type { Mode } from '#shared/platform/table';
 import { putUsers } from '#shared/api/users/user';
 import { conformanceChecker } from '#test/support/conformance';

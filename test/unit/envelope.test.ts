@@ -2,8 +2,8 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { errors } from '#shared/platform/errors';
-import { apiHandler } from '#shared/http/handler';
-import type { RouteDefinition } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import type { RouteDefinition } from '#shared/http/route';
 
 const route = {
   operationId: 'probe',

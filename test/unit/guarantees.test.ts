@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, fingerprint } from '#shared/http/middleware/idempotency';
-import { routes } from '#shared/routes';
-import { API_VERSIONS, downgradeResponse, FIRST_VERSION, LATEST_VERSION, resolveVersion, upgradeRequest } from '#shared/http/versioning';
+import { routes } from '#shared/api/routes';
+import { API_VERSIONS, downgradeResponse, FIRST_VERSION, LATEST_VERSION, resolveVersion, upgradeRequest } from '#shared/api/versions';
 
 describe('version selection', () => {
   it.each([

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { buildOpenApiDocument } from '#shared/http/openapi';
-import { routeList, type RouteDefinition } from '#shared/routes';
-import { LATEST_VERSION } from '#shared/http/versioning';
+import { buildPublicDocument } from '#shared/api/spec/document';
+import { routeList } from '#shared/api/routes';
+import type { RouteDefinition } from '#shared/http/route';
+import { LATEST_VERSION } from '#shared/api/versions';
 import { conformanceChecker } from '#test/support/conformance';
 
-const document = JSON.parse(JSON.stringify(buildOpenApiDocument()));
+const document = JSON.parse(JSON.stringify(buildPublicDocument()));
 const check = conformanceChecker(document);
 
 const member = {
@@ -101,7 +102,7 @@ describe('the OpenAPI document', () => {
       success: { status: 201, description: 'The widget.', schema: z.object({ id: z.string() }) },
     };
 
-    const grown = buildOpenApiDocument([...routeList, route]);
+    const grown = buildPublicDocument([...routeList, route]);
     const operation = grown.paths?.['/widgets']?.post;
 
     expect(operation?.operationId).toBe('createWidget');

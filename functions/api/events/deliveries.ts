@@ -1,7 +1,7 @@
 import { listDeliveries } from '#shared/api/webhooks/delivery';
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { eventRoutes } from '#shared/api/webhooks/routes';
 
-export const handler = apiHandler(routes.listEventDeliveries, ({ scope, params, query }) =>
+export const handler = apiHandler(eventRoutes.listEventDeliveries, ({ scope, params, query }) =>
   listDeliveries(scope, params.id, query),
 );

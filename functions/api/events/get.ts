@@ -1,5 +1,5 @@
 import { getEvent } from '#shared/api/webhooks/event';
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { eventRoutes } from '#shared/api/webhooks/routes';
 
-export const handler = apiHandler(routes.getEvent, ({ scope, params }) => getEvent(scope, params.id));
+export const handler = apiHandler(eventRoutes.getEvent, ({ scope, params }) => getEvent(scope, params.id));

@@ -1,5 +1,5 @@
 import { listEvents } from '#shared/api/webhooks/event';
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { eventRoutes } from '#shared/api/webhooks/routes';
 
-export const handler = apiHandler(routes.listEvents, ({ scope, query }) => listEvents(scope, query));
+export const handler = apiHandler(eventRoutes.listEvents, ({ scope, query }) => listEvents(scope, query));

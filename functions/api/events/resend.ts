@@ -1,5 +1,5 @@
 import { resendEvent } from '#shared/api/webhooks/delivery';
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { eventRoutes } from '#shared/api/webhooks/routes';
 
-export const handler = apiHandler(routes.resendEvent, ({ scope, params, body }) => resendEvent(scope, params.id, body.endpoint));
+export const handler = apiHandler(eventRoutes.resendEvent, ({ scope, params, body }) => resendEvent(scope, params.id, body.endpoint));

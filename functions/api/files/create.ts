@@ -1,5 +1,5 @@
 import { createFile } from '#shared/api/files/file';
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { fileRoutes } from '#shared/api/files/routes';
 
-export const handler = apiHandler(routes.createFile, ({ scope, body }) => createFile(scope, body));
+export const handler = apiHandler(fileRoutes.createFile, ({ scope, body }) => createFile(scope, body));

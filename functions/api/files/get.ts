@@ -1,5 +1,5 @@
 import { getFileDownload } from '#shared/api/files/file';
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { fileRoutes } from '#shared/api/files/routes';
 
-export const handler = apiHandler(routes.getFile, ({ scope, params }) => getFileDownload(scope, params.id));
+export const handler = apiHandler(fileRoutes.getFile, ({ scope, params }) => getFileDownload(scope, params.id));

@@ -1,5 +1,5 @@
-import { apiHandler } from '#shared/http/handler';
+import { apiHandler } from '#shared/api/surface';
 import { createMember } from '#shared/api/members/member';
-import { routes } from '#shared/routes';
+import { memberRoutes } from '#shared/api/members/routes';
 
-export const handler = apiHandler(routes.createMember, ({ scope, body }) => createMember(scope, body));
+export const handler = apiHandler(memberRoutes.createMember, ({ scope, body }) => createMember(scope, body));

@@ -1,5 +1,5 @@
-import { apiHandler } from '#shared/http/handler';
+import { apiHandler } from '#shared/api/surface';
 import { deleteMember } from '#shared/api/members/member';
-import { routes } from '#shared/routes';
+import { memberRoutes } from '#shared/api/members/routes';
 
-export const handler = apiHandler(routes.deleteMember, ({ scope, params }) => deleteMember(scope, params.id));
+export const handler = apiHandler(memberRoutes.deleteMember, ({ scope, params }) => deleteMember(scope, params.id));

@@ -1,5 +1,5 @@
-import { apiHandler } from '#shared/http/handler';
+import { apiHandler } from '#shared/api/surface';
 import { getMember } from '#shared/api/members/member';
-import { routes } from '#shared/routes';
+import { memberRoutes } from '#shared/api/members/routes';
 
-export const handler = apiHandler(routes.getMember, ({ scope, params }) => getMember(scope, params.id));
+export const handler = apiHandler(memberRoutes.getMember, ({ scope, params }) => getMember(scope, params.id));

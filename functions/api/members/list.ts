@@ -1,5 +1,5 @@
-import { apiHandler } from '#shared/http/handler';
+import { apiHandler } from '#shared/api/surface';
 import { listMembers } from '#shared/api/members/member';
-import { routes } from '#shared/routes';
+import { memberRoutes } from '#shared/api/members/routes';
 
-export const handler = apiHandler(routes.listMembers, ({ scope, query }) => listMembers(scope, query));
+export const handler = apiHandler(memberRoutes.listMembers, ({ scope, query }) => listMembers(scope, query));

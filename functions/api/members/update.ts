@@ -1,5 +1,5 @@
-import { apiHandler } from '#shared/http/handler';
+import { apiHandler } from '#shared/api/surface';
 import { updateMember } from '#shared/api/members/member';
-import { routes } from '#shared/routes';
+import { memberRoutes } from '#shared/api/members/routes';
 
-export const handler = apiHandler(routes.updateMember, ({ scope, params, body }) => updateMember(scope, params.id, body));
+export const handler = apiHandler(memberRoutes.updateMember, ({ scope, params, body }) => updateMember(scope, params.id, body));

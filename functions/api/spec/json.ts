@@ -1,5 +1,6 @@
-import { apiHandler, TextBody } from '#shared/http/handler';
-import { openApiJson } from '#shared/http/openapi';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { TextBody } from '#shared/http/handler';
+import { publicDocument } from '#shared/api/spec/document';
+import { specRoutes } from '#shared/api/spec/routes';
 
-export const handler = apiHandler(routes.getOpenApiJson, async () => new TextBody(openApiJson(), 'application/json'));
+export const handler = apiHandler(specRoutes.getOpenApiJson, async () => new TextBody(publicDocument.json(), 'application/json'));

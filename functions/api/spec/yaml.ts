@@ -1,5 +1,6 @@
-import { apiHandler, TextBody } from '#shared/http/handler';
-import { openApiYaml } from '#shared/http/openapi';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { TextBody } from '#shared/http/handler';
+import { publicDocument } from '#shared/api/spec/document';
+import { specRoutes } from '#shared/api/spec/routes';
 
-export const handler = apiHandler(routes.getOpenApiYaml, async () => new TextBody(openApiYaml(), 'application/yaml'));
+export const handler = apiHandler(specRoutes.getOpenApiYaml, async () => new TextBody(publicDocument.yaml(), 'application/yaml'));

@@ -1,5 +1,5 @@
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { taskTemplateRoutes } from '#shared/api/task-templates/routes';
 import { createTaskTemplate } from '#shared/api/task-templates/template';
 
-export const handler = apiHandler(routes.createTaskTemplate, ({ scope, body }) => createTaskTemplate(scope, body));
+export const handler = apiHandler(taskTemplateRoutes.createTaskTemplate, ({ scope, body }) => createTaskTemplate(scope, body));

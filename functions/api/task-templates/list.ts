@@ -1,5 +1,5 @@
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { taskTemplateRoutes } from '#shared/api/task-templates/routes';
 import { listTaskTemplates } from '#shared/api/task-templates/template';
 
-export const handler = apiHandler(routes.listTaskTemplates, ({ scope, query }) => listTaskTemplates(scope, query));
+export const handler = apiHandler(taskTemplateRoutes.listTaskTemplates, ({ scope, query }) => listTaskTemplates(scope, query));

@@ -1,7 +1,7 @@
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { taskTemplateRoutes } from '#shared/api/task-templates/routes';
 import { updateTaskTemplate } from '#shared/api/task-templates/template';
 
-export const handler = apiHandler(routes.updateTaskTemplate, ({ scope, params, body }) =>
+export const handler = apiHandler(taskTemplateRoutes.updateTaskTemplate, ({ scope, params, body }) =>
   updateTaskTemplate(scope, params.reference, body),
 );

@@ -1,5 +1,5 @@
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { taskRoutes } from '#shared/api/tasks/routes';
 import { createTask } from '#shared/api/tasks/task';
 
-export const handler = apiHandler(routes.createTask, ({ scope, body }) => createTask(scope, body));
+export const handler = apiHandler(taskRoutes.createTask, ({ scope, body }) => createTask(scope, body));

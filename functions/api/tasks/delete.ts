@@ -1,5 +1,5 @@
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { taskRoutes } from '#shared/api/tasks/routes';
 import { deleteTask } from '#shared/api/tasks/task';
 
-export const handler = apiHandler(routes.deleteTask, ({ scope, params }) => deleteTask(scope, params.id));
+export const handler = apiHandler(taskRoutes.deleteTask, ({ scope, params }) => deleteTask(scope, params.id));

@@ -1,5 +1,5 @@
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { taskRoutes } from '#shared/api/tasks/routes';
 import { getTask } from '#shared/api/tasks/task';
 
-export const handler = apiHandler(routes.getTask, ({ scope, params }) => getTask(scope, params.id));
+export const handler = apiHandler(taskRoutes.getTask, ({ scope, params }) => getTask(scope, params.id));

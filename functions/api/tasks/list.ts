@@ -1,5 +1,5 @@
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { taskRoutes } from '#shared/api/tasks/routes';
 import { listTasks } from '#shared/api/tasks/task';
 
-export const handler = apiHandler(routes.listTasks, ({ scope, query }) => listTasks(scope, query));
+export const handler = apiHandler(taskRoutes.listTasks, ({ scope, query }) => listTasks(scope, query));

@@ -1,5 +1,5 @@
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { taskRoutes } from '#shared/api/tasks/routes';
 import { updateTask } from '#shared/api/tasks/task';
 
-export const handler = apiHandler(routes.updateTask, ({ scope, params, body }) => updateTask(scope, params.id, body));
+export const handler = apiHandler(taskRoutes.updateTask, ({ scope, params, body }) => updateTask(scope, params.id, body));

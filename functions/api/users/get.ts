@@ -1,5 +1,5 @@
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { userRoutes } from '#shared/api/users/routes';
 import { getUser } from '#shared/api/users/user';
 
-export const handler = apiHandler(routes.getUser, ({ scope, params }) => getUser(scope.organizationId, params.id));
+export const handler = apiHandler(userRoutes.getUser, ({ scope, params }) => getUser(scope.organizationId, params.id));

@@ -1,5 +1,5 @@
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { userRoutes } from '#shared/api/users/routes';
 import { listUsers } from '#shared/api/users/user';
 
-export const handler = apiHandler(routes.listUsers, ({ scope, query }) => listUsers(scope.organizationId, query));
+export const handler = apiHandler(userRoutes.listUsers, ({ scope, query }) => listUsers(scope.organizationId, query));

@@ -1,5 +1,5 @@
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { webhookEndpointRoutes } from '#shared/api/webhooks/routes';
 import { createEndpoint } from '#shared/api/webhooks/endpoint';
 
-export const handler = apiHandler(routes.createWebhookEndpoint, ({ scope, body }) => createEndpoint(scope, body));
+export const handler = apiHandler(webhookEndpointRoutes.createWebhookEndpoint, ({ scope, body }) => createEndpoint(scope, body));

@@ -1,5 +1,5 @@
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { webhookEndpointRoutes } from '#shared/api/webhooks/routes';
 import { deleteEndpoint } from '#shared/api/webhooks/endpoint';
 
-export const handler = apiHandler(routes.deleteWebhookEndpoint, ({ scope, params }) => deleteEndpoint(scope, params.id));
+export const handler = apiHandler(webhookEndpointRoutes.deleteWebhookEndpoint, ({ scope, params }) => deleteEndpoint(scope, params.id));

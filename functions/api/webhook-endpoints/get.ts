@@ -1,5 +1,5 @@
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { webhookEndpointRoutes } from '#shared/api/webhooks/routes';
 import { getEndpoint } from '#shared/api/webhooks/endpoint';
 
-export const handler = apiHandler(routes.getWebhookEndpoint, ({ scope, params }) => getEndpoint(scope, params.id));
+export const handler = apiHandler(webhookEndpointRoutes.getWebhookEndpoint, ({ scope, params }) => getEndpoint(scope, params.id));

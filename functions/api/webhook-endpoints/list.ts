@@ -1,5 +1,5 @@
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { webhookEndpointRoutes } from '#shared/api/webhooks/routes';
 import { listEndpoints } from '#shared/api/webhooks/endpoint';
 
-export const handler = apiHandler(routes.listWebhookEndpoints, ({ scope, query }) => listEndpoints(scope, query));
+export const handler = apiHandler(webhookEndpointRoutes.listWebhookEndpoints, ({ scope, query }) => listEndpoints(scope, query));

@@ -1,5 +1,5 @@
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { webhookEndpointRoutes } from '#shared/api/webhooks/routes';
 import { rotateSecret } from '#shared/api/webhooks/endpoint';
 
-export const handler = apiHandler(routes.rotateWebhookEndpointSecret, ({ scope, params }) => rotateSecret(scope, params.id));
+export const handler = apiHandler(webhookEndpointRoutes.rotateWebhookEndpointSecret, ({ scope, params }) => rotateSecret(scope, params.id));

@@ -1,7 +1,7 @@
-import { apiHandler } from '#shared/http/handler';
-import { routes } from '#shared/routes';
+import { apiHandler } from '#shared/api/surface';
+import { webhookEndpointRoutes } from '#shared/api/webhooks/routes';
 import { updateEndpoint } from '#shared/api/webhooks/endpoint';
 
-export const handler = apiHandler(routes.updateWebhookEndpoint, ({ scope, params, body }) =>
+export const handler = apiHandler(webhookEndpointRoutes.updateWebhookEndpoint, ({ scope, params, body }) =>
   updateEndpoint(scope, params.id, body),
 );

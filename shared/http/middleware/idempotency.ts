@@ -4,14 +4,14 @@ import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { authorizerContext } from '#shared/api/principal';
 import { tableName } from '#shared/platform/config';
 import { db, isConditionFailure } from '#shared/platform/db';
 import { errors } from '#shared/platform/errors';
 import { logger } from '#shared/platform/logger';
-import { guaranteesOf, type RouteDefinition } from '#shared/routes';
+import type { RouteDefinition } from '#shared/http/route';
+import { idempotencyKeys } from '#shared/http/middleware/keys';
 import { requestHeader, requestState } from '#shared/http/middleware/request-state';
-import { scopeKey, type Scope } from '#shared/platform/table';
+import type { Scope } from '#shared/platform/table';
 
 /**
  * Idempotency for every POST, as the spec describes it: with an `idempotency-key` header the
@@ -40,10 +40,6 @@ export const MAX_KEY_LENGTH = 255;
 export const RECORD_TTL_SECONDS = 24 * 60 * 60;
 /** How long a claim holds when the Lambda context cannot tell its remaining time. */
 const DEFAULT_LOCK_MS = 30_000;
-
-export const idempotencyKeys = {
-  record: (scope: Scope, key: string) => ({ pk: `${scopeKey(scope)}#IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' }),
-};
 
 export interface StoredResponse {
   status_code: number;
@@ -77,8 +73,10 @@ interface Claim {
 type Middleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
 type MiddyRequest = Request<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
-export function idempotency(route: RouteDefinition): Middleware {
-  if (!guaranteesOf(route).idempotent) return { before: () => undefined };
+/** Whose keys a request's idempotency key is one of; undefined leaves the request alone. */
+export type IdempotencyScope = (event: APIGatewayProxyEvent) => Scope | undefined;
+
+export function idempotency(route: RouteDefinition, scopeOf: IdempotencyScope): Middleware {
   const claims = new WeakMap<APIGatewayProxyEvent, Claim>();
 
   const finish = async (request: MiddyRequest) => {
@@ -93,14 +91,14 @@ export function idempotency(route: RouteDefinition): Middleware {
     before: async (request) => {
       const { event, context } = request;
       const key = requestHeader(event, IDEMPOTENCY_HEADER);
-      const principal = authorizerContext(event);
-      if (key === undefined || !principal) return;
+      const scope = scopeOf(event);
+      if (key === undefined || !scope) return;
       if (key.length === 0 || key.length > MAX_KEY_LENGTH) throw errors.idempotencyKeyInvalid(MAX_KEY_LENGTH);
 
       const now = Date.now();
       const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 0;
       const record: IdempotencyRecord = {
-        ...idempotencyKeys.record(principal.scope, key),
+        ...idempotencyKeys.record(scope, key),
         entity: 'idempotency_record',
         status: 'in_progress',
         operation_id: route.operationId,
@@ -112,7 +110,7 @@ export function idempotency(route: RouteDefinition): Middleware {
       };
       const holder = await claimKey(record, now);
       if (!holder) {
-        claims.set(event, { scope: principal.scope, key, owner: record.owner });
+        claims.set(event, { scope, key, owner: record.owner });
         return;
       }
       if (holder.operation_id !== route.operationId) throw errors.idempotencyOtherEndpoint();

@@ -1,15 +1,14 @@
 import type { MiddlewareObj } from '@middy/core';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { authorizerContext } from '#shared/api/principal';
 import { tableName } from '#shared/platform/config';
 import { db, isConditionFailure } from '#shared/platform/db';
 import { errors } from '#shared/platform/errors';
 import { logger } from '#shared/platform/logger';
-import { DEFAULT_RATE_LIMITS } from '#shared/identity/organizations/organization';
-import { guaranteesOf, type RouteDefinition } from '#shared/routes';
+import type { RouteDefinition } from '#shared/http/route';
+import { rateLimitKeys } from '#shared/http/middleware/keys';
 import { requestState } from '#shared/http/middleware/request-state';
-import { scopeKey, type Scope } from '#shared/platform/table';
+import type { Scope } from '#shared/platform/table';
 
 /**
  * Rate limits: per organization, per endpoint, per mode, N requests per second, counted in
@@ -35,13 +34,6 @@ export const RATE_LIMIT_HEADERS = {
   reset: 'ratelimit-reset',
   retryAfter: 'retry-after',
 } as const;
-
-export const rateLimitKeys = {
-  counter: (scope: Scope, operationId: string, window: number) => ({
-    pk: `${scopeKey(scope)}#RATE#${operationId}#${window}`,
-    sk: 'RATE',
-  }),
-};
 
 export interface RateLimitResult {
   allowed: boolean;
@@ -79,17 +71,17 @@ export async function takeRequest(scope: Scope, operationId: string, limit: numb
   }
 }
 
-export function rateLimit(route: RouteDefinition): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
-  const { rateLimited } = guaranteesOf(route);
+/** Who a limited request is counted against, and its limit; undefined leaves it uncounted. */
+export type RateLimitSubject = (event: APIGatewayProxyEvent) => { scope: Scope; limit: number } | undefined;
+
+export function rateLimit(route: RouteDefinition, subjectOf: RateLimitSubject): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
     before: async ({ event }) => {
-      if (!rateLimited) return;
-      const principal = authorizerContext(event);
-      if (!principal) return;
-      const limit = principal.rateLimit ?? DEFAULT_RATE_LIMITS[principal.scope.mode];
+      const subject = subjectOf(event);
+      if (!subject) return;
       let result: RateLimitResult;
       try {
-        result = await takeRequest(principal.scope, route.operationId, limit);
+        result = await takeRequest(subject.scope, route.operationId, subject.limit);
       } catch (error) {
         // The counter is a guard, not the work: when it cannot be reached the request goes on
         // (fail open), and the log says so.

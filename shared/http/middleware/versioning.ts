@@ -1,16 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { authorizerContext } from '#shared/api/principal';
-import type { RouteDefinition } from '#shared/routes';
+import type { RouteDefinition } from '#shared/http/route';
 import { requestHeader, requestState } from '#shared/http/middleware/request-state';
-import {
-  changesSince,
-  downgradeResponse,
-  LATEST_VERSION,
-  resolveVersion,
-  upgradeRequest,
-  VERSION_HEADER,
-} from '#shared/http/versioning';
+import type { VersionRegistry } from '#shared/http/versioning';
 
 type Middleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
@@ -24,21 +16,26 @@ type Middleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
  *   brings a request body of an older version up to the newest shape before the handler
  *   reads it, and brings the answer back down to the requested version's shape.
  */
-export function versionSelection(): Middleware {
+export function versionSelection(
+  registry: VersionRegistry,
+  defaultOf: (event: APIGatewayProxyEvent) => string | undefined,
+): Middleware {
+  const { header, resolveVersion } = registry;
   return {
     before: ({ event }) => {
       const state = requestState(event);
-      const organizationDefault = authorizerContext(event)?.apiVersion;
+      const organizationDefault = defaultOf(event);
       // Whatever happens next, the answer names a version: the default one if the header is bad.
-      state.headers[VERSION_HEADER] = resolveVersion(undefined, organizationDefault);
-      state.version = resolveVersion(requestHeader(event, VERSION_HEADER), organizationDefault);
-      state.headers[VERSION_HEADER] = state.version;
+      state.headers[header] = resolveVersion(undefined, organizationDefault);
+      state.version = resolveVersion(requestHeader(event, header), organizationDefault);
+      state.headers[header] = state.version;
     },
   };
 }
 
-export function versionChanges(route: RouteDefinition): Middleware {
-  const versionOf = (event: APIGatewayProxyEvent) => requestState(event).version ?? LATEST_VERSION;
+export function versionChanges(route: RouteDefinition, registry: VersionRegistry): Middleware {
+  const { header: VERSION_HEADER, latest, changesSince, upgradeRequest, downgradeResponse } = registry;
+  const versionOf = (event: APIGatewayProxyEvent) => requestState(event).version ?? latest;
   const shapeAnswer = ({ event, response }: { event: APIGatewayProxyEvent; response: APIGatewayProxyResult | null | undefined }) => {
     if (!response) return;
     const version = versionOf(event);

@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/platform/config';
 import { db } from '#shared/platform/db';
+import { errors } from '#shared/platform/errors';
 import { randomBase62 } from '#shared/platform/ids';
 import type { Mode } from '#shared/platform/table';
+import { apiKeyKeys } from '#shared/identity/api-keys/keys';
+import type { ApiKeyPrincipal } from '#shared/identity/api-keys/schemas';
 import { timestamp } from '#shared/platform/time';
 
 /**
@@ -14,14 +17,6 @@ import { timestamp } from '#shared/platform/time';
  */
 const KEY_PATTERN = /^sk_(test|live)_[0-9A-Za-z]{20,64}$/;
 
-export interface ApiKeyPrincipal {
-  organization_id: string;
-  mode: Mode;
-}
-
-export const apiKeyKeys = {
-  key: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
-};
 
 export function modeOfKey(key: string): Mode | undefined {
   return KEY_PATTERN.exec(key)?.[1] as Mode | undefined;
@@ -38,7 +33,7 @@ export function generateApiKey(mode: Mode): string {
 /** Stores a key for an organization; the mode comes from the key's own prefix. */
 export async function storeApiKey(organizationId: string, key: string): Promise<void> {
   const mode = modeOfKey(key);
-  if (!mode) throw new Error('An API key starts with sk_test_ or sk_live_ followed by 20 to 64 letters or digits');
+  if (!mode) throw errors.invalidParams([{ param: 'key', message: 'An API key starts with sk_test_ or sk_live_ followed by 20 to 64 letters or digits' }]);
   await db().send(
     new PutCommand({
       TableName: tableName(),

@@ -2,11 +2,13 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/platform/config';
 import { db } from '#shared/platform/db';
 import { newId } from '#shared/platform/ids';
-import type { Mode } from '#shared/platform/table';
+import { organizationKeys } from '#shared/identity/organizations/keys';
+import { DEFAULT_RATE_LIMITS, type OrganizationSettings } from '#shared/identity/organizations/schemas';
+import { errors } from '#shared/platform/errors';
 import { timestamp } from '#shared/platform/time';
-import { isVersion, LATEST_VERSION } from '#shared/http/versioning';
+import { isVersion, LATEST_VERSION } from '#shared/api/versions';
 
-/** Organizations own everything else. The management plane will create them; until then the local stack seeds one. */
+/** Organizations own everything else. */
 export interface Organization {
   id: string;
   name: string;
@@ -14,24 +16,6 @@ export interface Organization {
   settings: OrganizationSettings;
 }
 
-/**
- * What the API promises an organization, kept on its item so that raising a limit or moving
- * the default version is a setting, not a code change. The authorizer hands them to every
- * request in its (cached) context, so reading them costs no request anything.
- */
-export interface OrganizationSettings {
-  /** Requests per second, per endpoint, in each mode. */
-  rate_limits: Record<Mode, number>;
-  /** The API version used when a request names none (`osma-api-version`). */
-  api_version: string;
-}
-
-/** The spec's limits: 100 requests per second in live mode, 20 in test mode, per endpoint. */
-export const DEFAULT_RATE_LIMITS: Readonly<Record<Mode, number>> = { test: 20, live: 100 };
-
-export const organizationKeys = {
-  key: (id: string) => ({ pk: `ORG#${id}`, sk: 'ORGANIZATION' }),
-};
 
 /** New organizations are pinned to the newest API version, as Stripe pins an account at signup. */
 export function defaultSettings(): OrganizationSettings {
@@ -70,7 +54,7 @@ export async function getOrganization(id: string): Promise<Organization | undefi
  */
 export async function updateOrganizationSettings(id: string, settings: Partial<OrganizationSettings>): Promise<Organization> {
   const current = await getOrganization(id);
-  if (!current) throw new Error(`No such organization: ${id}`);
+  if (!current) throw errors.notFound('organization', id);
   const next = checked(withDefaults({ ...current.settings, ...settings }));
   await db().send(
     new UpdateCommand({
@@ -96,8 +80,14 @@ function withDefaults(settings: Partial<OrganizationSettings>): OrganizationSett
 /** A setting that requests could not honour is refused when it is written, not when it is read. */
 function checked(settings: OrganizationSettings): OrganizationSettings {
   for (const [mode, limit] of Object.entries(settings.rate_limits)) {
-    if (!Number.isInteger(limit) || limit < 1) throw new Error(`rate_limits.${mode} must be a positive integer`);
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw errors.invalidParams([{ param: `rate_limits.${mode}`, message: `rate_limits.${mode} must be a positive integer` }]);
+    }
   }
-  if (!isVersion(settings.api_version)) throw new Error(`api_version must be a released API version, not ${settings.api_version}`);
+  if (!isVersion(settings.api_version)) {
+    throw errors.invalidParams([
+      { param: 'api_version', message: `api_version must be a released API version, not ${settings.api_version}` },
+    ]);
+  }
   return settings;
 }
