@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { bundlesAwsSdk, FUNCTION_NODE_OPTIONS, functionEsbuildOptions, PROJECT_ROOT } from '#infra/bundling';
+import { bundlesAwsSdk, FUNCTION_NODE_OPTIONS, functionEsbuildOptions, PROJECT_ROOT } from '#infra/platform/bundling';
 import { log, WORK_DIR } from '#bench/support/environment';
 import type { Row } from '#bench/support/report';
 import type { Section } from '#bench/support/section';

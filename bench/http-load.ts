@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { PROJECT_ROOT } from '#infra/bundling';
+import { PROJECT_ROOT } from '#infra/platform/bundling';
 import { makeMembers, makeTasks, memberBody, taskBody, taskFixture } from '#bench/scenarios';
 import { benchOrganization, benchStack, log } from '#bench/support/environment';
 import type { Row } from '#bench/support/report';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '#infra/bundling';
+import { PROJECT_ROOT } from '#infra/platform/bundling';
 import { markdownReport, textReport, type BenchResult } from '#bench/support/report';
 
 /**

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT } from '#infra/bundling';
+import { PROJECT_ROOT } from '#infra/platform/bundling';
 import { log, redirectStdout, stopBenchStack } from '#bench/support/environment';
 import { parseOptions, PLANS } from '#bench/support/options';
 import { textReport, type BenchResult, type MachineInfo, type SectionId, type SectionResult } from '#bench/support/report';

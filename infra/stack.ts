@@ -4,11 +4,12 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { Api } from '#infra/api';
-import { FileStorage } from '#infra/files';
-import { WebhookQueue } from '#infra/queue';
-import { Storage } from '#infra/storage';
-import { WebhookPipeline } from '#infra/webhooks';
+import { Api } from '#infra/http/rest-api';
+import { publicPlane } from '#shared/api/plane';
+import { FileStorage } from '#infra/api/files';
+import { WebhookQueue } from '#infra/api/queue';
+import { Storage } from '#infra/platform/storage';
+import { WebhookPipeline } from '#infra/api/webhooks';
 
 export interface OsmaStackProps extends StackProps {
   /** The deployed stage: the API stage name, and OSMA_STAGE in every function. */
@@ -48,7 +49,7 @@ export class OsmaStack extends Stack {
     this.files = new FileStorage(this, 'Files');
     this.bucket = this.files.bucket;
 
-    this.api = new Api(this, 'Api', { stage: props.stage, table: this.table, bucket: this.bucket });
+    this.api = new Api(this, 'Api', { stage: props.stage, plane: publicPlane, table: this.table, bucket: this.bucket });
     this.restApi = this.api.restApi;
 
     new CfnOutput(this, 'ApiUrl', {

@@ -10,9 +10,9 @@ import type {
 } from 'aws-lambda';
 import { errorResponse, type ApiHandler } from '#shared/http/handler';
 import { errors, type OsmaError } from '#shared/platform/errors';
-import { AUTHORIZER_CACHE_SECONDS, GATEWAY_RESPONSES } from '#shared/http/gateway-responses';
+import { publicPlane } from '#shared/api/plane';
+import type { PlaneDescription } from '#shared/http/plane';
 import { logger } from '#shared/platform/logger';
-import { routeList } from '#shared/api/routes';
 import type { RouteDefinition } from '#shared/http/route';
 
 /**
@@ -31,7 +31,13 @@ export interface Match {
   pathParameters: Record<string, string> | null;
 }
 
-export async function startGateway(options: { port: number; host?: string }): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startGateway(options: {
+  port: number;
+  host?: string;
+  /** The plane it serves. @default the public API */
+  plane?: PlaneDescription;
+}): Promise<{ url: string; stop: () => Promise<void> }> {
+  const plane = options.plane ?? publicPlane;
   const handlers = new Map<string, Promise<ApiHandler>>();
   const loadHandler = (route: RouteDefinition) => {
     let handler = handlers.get(route.handler);
@@ -42,15 +48,16 @@ export async function startGateway(options: { port: number; host?: string }): Pr
     return handler;
   };
   const authorize = cachedAuthorizer(
-    import('#functions/api/authorizer').then((module: { handler: Authorizer }) => module.handler),
+    plane.authorizer.cacheSeconds,
+    import(`#functions/${plane.authorizer.handler}`).then((module: { handler: Authorizer }) => module.handler),
   );
 
   const server = createServer((req, res) => {
     const requestId = randomUUID();
-    handle(req, requestId, { loadHandler, authorize })
+    handle(req, requestId, { plane, loadHandler, authorize })
       .catch((error: unknown) => {
         logger.error('local gateway failure', { request_id: requestId, error: error as Error });
-        return errorResponse(GATEWAY_RESPONSES.DEFAULT_5XX);
+        return errorResponse(plane.gatewayResponses.DEFAULT_5XX!);
       })
       .then((result) => {
         if (!result.headers?.['request-id']) logGatewayAnswer(requestId, req.method ?? '', req.url ?? '', result.statusCode);
@@ -68,25 +75,31 @@ export async function startGateway(options: { port: number; host?: string }): Pr
 async function handle(
   req: IncomingMessage,
   requestId: string,
-  deps: { loadHandler: (route: RouteDefinition) => Promise<ApiHandler>; authorize: ReturnType<typeof cachedAuthorizer> },
+  deps: {
+    plane: PlaneDescription;
+    loadHandler: (route: RouteDefinition) => Promise<ApiHandler>;
+    authorize: ReturnType<typeof cachedAuthorizer>;
+  },
 ): Promise<APIGatewayProxyResult> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
-  const candidates = matchPath(url.pathname);
-  if (candidates.length === 0) return gatewayError(GATEWAY_RESPONSES.MISSING_AUTHENTICATION_TOKEN);
+  const { plane } = deps;
+  const answer = (type: string) => gatewayError(plane.gatewayResponses[type]!);
+  const candidates = matchPath(plane.routes, url.pathname);
+  if (candidates.length === 0) return answer('MISSING_AUTHENTICATION_TOKEN');
   const match = candidates.find((candidate) => candidate.route.method === method);
   if (!match) return gatewayError(errors.methodNotAllowed(candidates.map((candidate) => candidate.route.method)));
 
   const body = await readBody(req);
-  if (body === undefined) return gatewayError(GATEWAY_RESPONSES.REQUEST_TOO_LARGE);
+  if (body === undefined) return answer('REQUEST_TOO_LARGE');
 
   const headers = singleValueHeaders(req);
   let authorizerContext: Record<string, unknown> | null = null;
-  if (match.route.auth === 'apiKey') {
-    const key = headers['osma-api-key'];
-    if (!key) return gatewayError(GATEWAY_RESPONSES.UNAUTHORIZED);
+  if (match.route.auth !== 'none') {
+    const key = headers[plane.authorizer.header];
+    if (!key) return answer('UNAUTHORIZED');
     const result = await deps.authorize(key, methodArn(method, url.pathname), requestId, headers);
-    if (result.policyDocument.Statement[0]?.Effect !== 'Allow') return gatewayError(GATEWAY_RESPONSES.ACCESS_DENIED);
+    if (result.policyDocument.Statement[0]?.Effect !== 'Allow') return answer('ACCESS_DENIED');
     // A REST API hands the authorizer's context to the integration with every value as a string.
     const context = Object.entries(result.context ?? {}).map(([name, value]) => [name, String(value)]);
     authorizerContext = { principalId: result.principalId, ...Object.fromEntries(context) };
@@ -184,7 +197,7 @@ export function lambdaContext(route: RouteDefinition): Context {
 }
 
 /** API Gateway's authorizer result cache: one answer per key for the cache time. */
-function cachedAuthorizer(authorizer: Promise<Authorizer>) {
+function cachedAuthorizer(cacheSeconds: number, authorizer: Promise<Authorizer>) {
   const cache = new Map<string, { result: APIGatewayAuthorizerResult; expires: number }>();
   return async (key: string, arn: string, requestId: string, headers: Record<string, string>) => {
     const cached = cache.get(key);
@@ -195,7 +208,7 @@ function cachedAuthorizer(authorizer: Promise<Authorizer>) {
       headers,
       requestContext: { requestId },
     } as unknown as APIGatewayRequestAuthorizerEvent);
-    cache.set(key, { result, expires: Date.now() + AUTHORIZER_CACHE_SECONDS * 1000 });
+    cache.set(key, { result, expires: Date.now() + cacheSeconds * 1000 });
     return result;
   };
 }
@@ -204,10 +217,10 @@ function methodArn(method: string, path: string): string {
   return `arn:aws:execute-api:local:000000000000:local/${STAGE}/${method}${path}`;
 }
 
-function matchPath(pathname: string): Match[] {
+function matchPath(routes: RouteDefinition[], pathname: string): Match[] {
   const segments = trimSlashes(pathname).split('/');
   const matches: Match[] = [];
-  for (const route of routeList) {
+  for (const route of routes) {
     const pattern = trimSlashes(route.path).split('/');
     if (pattern.length !== segments.length) continue;
     const pathParameters: Record<string, string> = {};

@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
-import { PROJECT_ROOT } from '#infra/bundling';
+import { PROJECT_ROOT } from '#infra/platform/bundling';
 import { lambdaContext, proxyEvent } from '#local/gateway';
 import { startLocalStack, type LocalStack } from '#local/stack';
 import { generateApiKey, storeApiKey } from '#shared/identity/api-keys/api-key';

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '#infra/bundling';
+import { PROJECT_ROOT } from '#infra/platform/bundling';
 import type { Scope } from '#shared/platform/table';
 
 /**

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { PROJECT_ROOT } from '#infra/bundling';
+import { PROJECT_ROOT } from '#infra/platform/bundling';
 import { SECTION_IDS, type SectionId } from '#bench/support/report';
 
 /**

@@ -5,19 +5,19 @@ import type { CfnResource } from 'aws-cdk-lib';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY_HEADER } from '#infra/api';
-import { FILE_ACCESS_LOG_DAYS } from '#infra/files';
-import { FILE_ACTIONS } from '#infra/osma-function';
+import { publicPlane } from '#shared/api/plane';
+import { FILE_ACCESS_LOG_DAYS } from '#infra/api/files';
+import { FILE_ACTIONS } from '#infra/platform/osma-function';
 import { OsmaStack } from '#infra/stack';
-import { WEBHOOK_MAX_RECEIVE_COUNT, WEBHOOK_VISIBILITY_TIMEOUT_SECONDS } from '#infra/queue';
-import { ROUTER_RETRY_ATTEMPTS, ROUTER_TABLE_ACTIONS, SENDER_TABLE_ACTIONS, SENDER_TIMEOUT_SECONDS } from '#infra/webhooks';
+import { WEBHOOK_MAX_RECEIVE_COUNT, WEBHOOK_VISIBILITY_TIMEOUT_SECONDS } from '#infra/api/queue';
+import { ROUTER_RETRY_ATTEMPTS, ROUTER_TABLE_ACTIONS, SENDER_TABLE_ACTIONS, SENDER_TIMEOUT_SECONDS } from '#infra/api/webhooks';
 import { ROUTER_FILTERS } from '#shared/api/webhooks/stream-filter';
 import {
   AUTHORIZER_CACHE_SECONDS,
   DEFAULT_4XX_TEMPLATE,
   GATEWAY_RESPONSES,
   METHOD_NOT_ALLOWED_BODY,
-} from '#shared/http/gateway-responses';
+} from '#shared/api/gateway-responses';
 import { objectKeyPatterns } from '#shared/api/files/keys';
 import { routeList } from '#shared/api/routes';
 import { TABLE_DEFINITION } from '#shared/platform/table';
@@ -172,7 +172,7 @@ describe('OsmaStack', () => {
     const properties = Object.values(authorizers)[0]!.Properties;
     expect(properties).toMatchObject({
       Type: 'REQUEST',
-      IdentitySource: `method.request.header.${API_KEY_HEADER}`,
+      IdentitySource: `method.request.header.${publicPlane.authorizer.header}`,
       AuthorizerResultTtlInSeconds: AUTHORIZER_CACHE_SECONDS,
     });
     expect(JSON.stringify(properties.AuthorizerUri)).toContain(logicalId(stack.api.authorizerFunction));

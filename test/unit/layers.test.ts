@@ -10,7 +10,7 @@ import type { ApiHandler } from '#shared/http/handler';
  *   platform  (db, table, ids, time, pagination, config, logger, errors)  nothing above it
  *   http      (handler wrapper, routes, middleware, validation, OpenAPI)  platform
  *   api       the public plane's domain                                   platform, api, identity's keys and schemas;
- *             its wiring files (route tables, surface, versions, guarantees, spec/) also http
+ *             its wiring files (route tables, surface, plane, versions, guarantees, spec/) also http
  *   identity  the management plane's domain                               platform, identity, api; its wiring files also http
  *
  * functions/ sit above all of shared/; nothing in shared/ imports functions/, infra/, local/,
@@ -31,7 +31,7 @@ function importsOf(file: string): string[] {
   );
 }
 
-const WIRING = /\/(routes|surface|versions|guarantees)\.ts$|^shared\/(api|identity)\/spec\//;
+const WIRING = /\/(routes|surface|versions|guarantees|plane)\.ts$|^shared\/(api|identity)\/spec\//;
 
 function allowed(file: string, specifier: string): boolean {
   if (!specifier.startsWith('#')) return true;

@@ -4,7 +4,7 @@ import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { OsmaFunction, type TableAction } from '#infra/osma-function';
+import { OsmaFunction, type TableAction } from '#infra/platform/osma-function';
 import { ROUTER_RETRY_ATTEMPTS } from '#shared/api/webhooks/settings';
 import { ROUTER_FILTERS } from '#shared/api/webhooks/stream-filter';
 

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { SENDER_TIMEOUT_SECONDS } from '#infra/webhooks';
+import { SENDER_TIMEOUT_SECONDS } from '#infra/api/webhooks';
 import { WEBHOOK_MAX_RECEIVE_COUNT } from '#shared/api/webhooks/settings';
 
 /** How many times a message is received before it is parked in the dead-letter queue. */

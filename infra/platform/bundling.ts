@@ -10,7 +10,7 @@ import type { BuildOptions } from 'esbuild';
  */
 
 /** The repository root: entries, the lock file and tsconfig.json are resolved from here. */
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Lets CommonJS dependencies call `require` from inside an ESM bundle. */
 export const ESM_REQUIRE_BANNER =

@@ -8,10 +8,10 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { objectKeyPatterns } from '#shared/api/files/keys';
-import { FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS, PROJECT_ROOT } from '#infra/bundling';
+import { FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS, PROJECT_ROOT } from '#infra/platform/bundling';
 import { TABLE_DEFINITION } from '#shared/platform/table';
 
-export { ESM_REQUIRE_BANNER, PROJECT_ROOT } from '#infra/bundling';
+export { ESM_REQUIRE_BANNER, PROJECT_ROOT } from '#infra/platform/bundling';
 
 export const SERVICE_NAME = 'osma-api';
 

@@ -19,21 +19,10 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import {
-  AUTHORIZER_CACHE_SECONDS,
-  DEFAULT_4XX_TEMPLATE,
-  GATEWAY_RESPONSES,
-  type GatewayResponseType,
-  METHOD_NOT_ALLOWED_BODY,
-} from '#shared/http/gateway-responses';
-import { guaranteeTableAccess } from '#shared/api/guarantees';
-import { routeList } from '#shared/api/routes';
+import type { PlaneDescription } from '#shared/http/plane';
 import type { RouteDefinition } from '#shared/http/route';
-import { OsmaFunction } from '#infra/osma-function';
-import { bundlesAwsSdk } from '#infra/bundling';
-
-/** The header that carries an API key, and the authorizer's identity source. */
-export const API_KEY_HEADER = 'osma-api-key';
+import { OsmaFunction } from '#infra/platform/osma-function';
+import { bundlesAwsSdk } from '#infra/platform/bundling';
 
 /**
  * Header values in gateway responses and integration responses: a literal is quoted in single
@@ -46,18 +35,20 @@ const MOCK_CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencod
 
 export interface ApiProps {
   stage: string;
+  /** The plane this API serves: its routes, authorizer, gateway answers and guarantees. */
+  plane: PlaneDescription;
   table: ITable;
   /** The files bucket, for routes with `fileAccess`. */
   bucket?: IBucket;
-  /** The routes to serve. @default routeList from #shared/routes */
+  /** The routes to serve. @default all of the plane's */
   routes?: RouteDefinition[];
   /** Stage-wide safety net in front of the per-key rate limit the handlers apply. */
   throttle?: { rateLimit: number; burstLimit: number };
 }
 
 /**
- * The REST API, made from the route table: one resource per path, one Lambda function per
- * route, the shared REQUEST authorizer on the `osma-api-key` header for `apiKey` routes, an ANY
+ * A plane's REST API, made from its route table: one resource per path, one Lambda function per
+ * route, the plane's REQUEST authorizer on its header for authenticated routes, an ANY
  * method answering 405 on every path that has methods, and gateway responses in the spec's
  * error format, each with a `request-id` header.
  */
@@ -71,7 +62,8 @@ export class Api extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
-    const routes = props.routes ?? routeList;
+    const { plane } = props;
+    const routes = props.routes ?? plane.routes;
     const throttle = props.throttle ?? { rateLimit: 200, burstLimit: 400 };
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
@@ -81,8 +73,8 @@ export class Api extends Construct {
     });
 
     this.restApi = new RestApi(this, 'RestApi', {
-      restApiName: `osma-${props.stage}`,
-      description: `Osma API (${props.stage})`,
+      restApiName: plane.name === 'api' ? `osma-${props.stage}` : `osma-${plane.name}-${props.stage}`,
+      description: `${plane.title} (${props.stage})`,
       // Callers are servers; an edge-optimized endpoint would only add a CloudFront hop.
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
       // Execution logging would need the account-wide API Gateway CloudWatch role; access logs suffice.
@@ -121,17 +113,17 @@ export class Api extends Construct {
     });
 
     this.authorizerFunction = new OsmaFunction(this, 'Authorizer', {
-      entry: 'functions/api/authorizer.ts',
+      entry: `functions/${plane.authorizer.handler}.ts`,
       stage: props.stage,
-      description: `API key authorizer on the ${API_KEY_HEADER} header (${props.stage})`,
+      description: `${plane.title} authorizer on the ${plane.authorizer.header} header (${props.stage})`,
     });
     this.authorizerFunction.bindTable(props.table, 'read');
 
     this.authorizer = new RequestAuthorizer(this, 'ApiKeyAuthorizer', {
       handler: this.authorizerFunction,
-      identitySources: [IdentitySource.header(API_KEY_HEADER)],
-      // A revoked key keeps working for at most this long: the README states it.
-      resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
+      identitySources: [IdentitySource.header(plane.authorizer.header)],
+      // A revoked key keeps working for at most this long: the docs state it.
+      resultsCacheTtl: Duration.seconds(plane.authorizer.cacheSeconds),
     });
 
     const methodsByResource = new Map<Resource, string[]>();
@@ -144,7 +136,7 @@ export class Api extends Construct {
         bundleAwsSdk: bundlesAwsSdk(route),
       });
       if (route.tableAccess !== 'none') fn.bindTable(props.table, route.tableAccess);
-      if (route.tableAccess !== 'readWrite') fn.bindGuarantees(props.table, guaranteeTableAccess(route));
+      if (route.tableAccess !== 'readWrite') fn.bindGuarantees(props.table, plane.guaranteeTableAccess(route));
       if (route.fileAccess) {
         if (!props.bucket) throw new Error(`${route.operationId} needs the files bucket: pass it as the bucket prop`);
         fn.bindFiles(props.bucket, route.fileAccess);
@@ -153,7 +145,7 @@ export class Api extends Construct {
 
       const method = resource.addMethod(route.method, new LambdaIntegration(fn, { proxy: true, allowTestInvoke: false }), {
         operationName: route.operationId,
-        ...(route.auth === 'apiKey'
+        ...(route.auth !== 'none'
           ? { authorizer: this.authorizer, authorizationType: AuthorizationType.CUSTOM }
           : { authorizationType: AuthorizationType.NONE }),
       });
@@ -162,9 +154,9 @@ export class Api extends Construct {
     }
 
     for (const [resource, methods] of methodsByResource) {
-      this.addMethodNotAllowed(resource, methods);
+      this.addMethodNotAllowed(resource, methods, plane.methodNotAllowedBody);
     }
-    this.addGatewayResponses();
+    this.addGatewayResponses(plane);
 
     Validations.of(this.restApi).acknowledge(
       {
@@ -194,7 +186,7 @@ export class Api extends Construct {
    * (403 Missing Authentication Token). Explicit methods take precedence over ANY, so an ANY
    * method with a mock integration catches exactly the other methods and answers 405.
    */
-  private addMethodNotAllowed(resource: Resource, methods: string[]): void {
+  private addMethodNotAllowed(resource: Resource, methods: string[], body: string): void {
     const allow = [...new Set(methods)].sort().join(', ');
     const method = resource.addMethod(
       'ANY',
@@ -206,7 +198,7 @@ export class Api extends Construct {
           {
             // No selection pattern: this is the default response, whatever the mock answers.
             statusCode: '405',
-            responseTemplates: { 'application/json': METHOD_NOT_ALLOWED_BODY },
+            responseTemplates: { 'application/json': body },
             responseParameters: {
               'method.response.header.request-id': REQUEST_ID_VALUE,
               'method.response.header.content-type': JSON_CONTENT_TYPE_VALUE,
@@ -237,10 +229,9 @@ export class Api extends Construct {
    * status API Gateway chose: setting one there would rewrite every 4XX (or 5XX, a 504
    * timeout included) to a single code. The others carry the status of their error.
    */
-  private addGatewayResponses(): void {
+  private addGatewayResponses(plane: PlaneDescription): void {
     const responseHeaders = { 'request-id': REQUEST_ID_VALUE, 'content-type': JSON_CONTENT_TYPE_VALUE };
-    for (const type of Object.keys(GATEWAY_RESPONSES) as GatewayResponseType[]) {
-      const error = GATEWAY_RESPONSES[type];
+    for (const [type, error] of Object.entries(plane.gatewayResponses)) {
       const isDefault = type.startsWith('DEFAULT_');
       this.restApi.addGatewayResponse(pascalCase(type), {
         type: ResponseType.of(type),
@@ -252,7 +243,7 @@ export class Api extends Construct {
     this.restApi.addGatewayResponse('Default4xx', {
       type: ResponseType.DEFAULT_4XX,
       responseHeaders,
-      templates: { 'application/json': DEFAULT_4XX_TEMPLATE },
+      templates: { 'application/json': plane.default4xxTemplate },
     });
   }
 }
