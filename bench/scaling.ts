@@ -9,7 +9,7 @@ import { mapLimit, median, now, percentile, ratio, round, shuffled } from '#benc
 import { tableName } from '#shared/platform/config';
 import { db } from '#shared/platform/db';
 import { newId } from '#shared/platform/ids';
-import { memberKeys } from '#shared/api/members/member';
+import { memberKeys } from '#shared/api/members/keys';
 import { routes } from '#shared/api/routes';
 import { timestamp } from '#shared/platform/time';
 

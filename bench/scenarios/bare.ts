@@ -8,7 +8,8 @@ import { eventItem, type EventType } from '#shared/api/webhooks/outbox';
 import { createMember } from '#shared/api/members/member';
 import type { Scope } from '#shared/platform/table';
 import { createTaskTemplate } from '#shared/api/task-templates/template';
-import { createTask, taskKeys, toItem as taskToItem } from '#shared/api/tasks/task';
+import { createTask, toItem as taskToItem } from '#shared/api/tasks/task';
+import { taskKeys } from '#shared/api/tasks/keys';
 import type { Task } from '#shared/api/tasks/schemas';
 import { timestamp } from '#shared/platform/time';
 

@@ -22,12 +22,13 @@ import {
 import { mapLimit } from '#bench/support/stats';
 import { tableName } from '#shared/platform/config';
 import { newId } from '#shared/platform/ids';
-import { memberKeys } from '#shared/api/members/member';
-import { templateKeys } from '#shared/api/task-templates/template';
-import { deleteTask, taskKeys, toItem as taskToItem } from '#shared/api/tasks/task';
+import { memberKeys } from '#shared/api/members/keys';
+import { templateKeys } from '#shared/api/task-templates/keys';
+import { deleteTask, toItem as taskToItem } from '#shared/api/tasks/task';
+import { taskKeys } from '#shared/api/tasks/keys';
 import type { Task } from '#shared/api/tasks/schemas';
 import { timestamp } from '#shared/platform/time';
-import { userKeys } from '#shared/api/users/user';
+import { userKeys } from '#shared/api/users/keys';
 
 /** Members, tasks, task templates and users: the spec's own resources. */
 export const coreScenarios: Record<string, Scenario> = {

@@ -3,13 +3,14 @@ import { bareDb, bareGet, bareList, json, makeTasks, notFound, objectOf, pool, t
 import type { BenchOrganization } from '#bench/support/environment';
 import { mapLimit } from '#bench/support/stats';
 import { tableName } from '#shared/platform/config';
-import { deliveryKeys, MAX_RESENDS, resendEvent } from '#shared/api/webhooks/delivery';
+import { MAX_RESENDS, resendEvent } from '#shared/api/webhooks/delivery';
+import { deliveryKeys, endpointKeys, eventKeys } from '#shared/api/webhooks/keys';
 import { listEvents } from '#shared/api/webhooks/event';
-import { EVENT_TYPES, eventKeys } from '#shared/api/webhooks/outbox';
+import { EVENT_TYPES } from '#shared/api/webhooks/outbox';
 import { newId } from '#shared/platform/ids';
 import type { Scope } from '#shared/platform/table';
 import { timestamp } from '#shared/platform/time';
-import { createEndpoint, endpointKeys } from '#shared/api/webhooks/endpoint';
+import { createEndpoint } from '#shared/api/webhooks/endpoint';
 import { generateSecret } from '#shared/api/webhooks/signing';
 
 /**

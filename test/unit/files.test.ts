@@ -3,7 +3,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, it } from 'vitest';
 import { S3GateError, verifyPresignedRequest } from '#local/s3-gate';
 import { objectKey, objectKeyPatterns } from '#shared/api/files/keys';
-import { fileReferences } from '#shared/api/files/references';
+import { fileReferences } from '#shared/api/tasks/file-references';
 import { FILE_SETTINGS_DEFAULTS, fileSettings } from '#shared/api/files/settings';
 import { contentDisposition, isMissingObject } from '#shared/api/files/storage';
 

@@ -68,6 +68,20 @@ describe('layers', () => {
     expect(allowed('shared/api/principal.ts', '#shared/identity/api-keys/schemas')).toBe(true);
   });
 
+  it('lets a resource reach another only through its keys, schemas and outbox', () => {
+    const wrong = sourceFiles('shared/api').flatMap((file) => {
+      const resource = file.split('/')[2];
+      return importsOf(file)
+        .filter((specifier) => {
+          const [, other, module] = /^#shared\/api\/([\w-]+)\/([\w-]+)$/.exec(specifier) ?? [];
+          if (!other || other === resource || !file.includes('/', 'shared/api/'.length)) return false;
+          return !['keys', 'schemas', 'outbox'].includes(module!) && !WIRING.test(file);
+        })
+        .map((specifier) => `${file} imports ${specifier}`);
+    });
+    expect(wrong).toEqual([]);
+  });
+
   it('uses no relative imports that climb out of a folder', () => {
     const climbing = [...sourceFiles('shared'), ...sourceFiles('functions'), ...sourceFiles('infra'), ...sourceFiles('local')].filter((file) =>
       importsOf(file).some((specifier) => specifier.startsWith('../')),

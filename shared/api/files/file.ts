@@ -11,7 +11,7 @@ import { contentDisposition, headObject, s3 } from '#shared/api/files/storage';
 import { isId, newId } from '#shared/platform/ids';
 import { logger } from '#shared/platform/logger';
 import type { Scope } from '#shared/platform/table';
-import { taskKeys } from '#shared/api/tasks/task';
+import { taskKeys } from '#shared/api/tasks/keys';
 import { timestamp } from '#shared/platform/time';
 
 /**

@@ -12,6 +12,7 @@ import { mergeMetadata } from '#shared/api/metadata';
 import { scopeKey, type Scope } from '#shared/platform/table';
 import { timestamp } from '#shared/platform/time';
 import { member as memberSchema, type CreateMemberInput, type Member, type UpdateMemberInput } from '#shared/api/members/schemas';
+import { memberKeys } from '#shared/api/members/keys';
 
 /**
  * Members: one item per member in the partition of its organization and mode, sorted by id,
@@ -27,12 +28,6 @@ interface MemberItem extends Member {
   entity: 'member';
   version: number;
 }
-
-export const memberKeys = {
-  pk: (scope: Scope) => `${scopeKey(scope)}#MEMBER`,
-  key: (scope: Scope, id: string) => ({ pk: memberKeys.pk(scope), sk: id }),
-  emailLock: (scope: Scope, email: string) => ({ pk: `${scopeKey(scope)}#MEMBER_EMAIL`, sk: email.toLowerCase() }),
-};
 
 export const fromItem = objectFromItem(memberSchema);
 

@@ -5,28 +5,13 @@ import { tableName } from '#shared/platform/config';
 import { objectFromItem } from '#shared/platform/items';
 import { db, failedConditions } from '#shared/platform/db';
 import { errors } from '#shared/platform/errors';
-import { schemaProblem } from '#shared/api/task-templates/json-schema';
+import { schemaProblem } from '#shared/api/json-schema';
 import { newId } from '#shared/platform/ids';
 import { queryPage, type Page, type PageRequest } from '#shared/platform/pagination';
 import { scopeKey, type Scope } from '#shared/platform/table';
 import { timestamp } from '#shared/platform/time';
 import { taskTemplate, type CreateTaskTemplateInput, type TaskTemplate, type UpdateTaskTemplateInput } from '#shared/api/task-templates/schemas';
-
-/**
- * Task templates, versioned. The latest version is the item under the template's
- * reference (so a task's create reads it by the name it gives); every version also stays
- * as an immutable item under `reference#v000001`, since tasks pin the version they used.
- * The latest item alone is in the list index, sorted by the template's id.
- */
-export const templateKeys = {
-  pk: (scope: Scope) => `${scopeKey(scope)}#TEMPLATE`,
-  latest: (scope: Scope, reference: string) => ({ pk: templateKeys.pk(scope), sk: reference }),
-  version: (scope: Scope, reference: string, version: number) => ({
-    pk: templateKeys.pk(scope),
-    sk: `${reference}#v${String(version).padStart(6, '0')}`,
-  }),
-  listIndex: (scope: Scope) => `${scopeKey(scope)}#TEMPLATE`,
-};
+import { templateKeys } from '#shared/api/task-templates/keys';
 
 export const fromItem = objectFromItem(taskTemplate);
 

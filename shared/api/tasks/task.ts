@@ -7,19 +7,20 @@ import { objectFromItem } from '#shared/platform/items';
 import { batchGet, cancelledItem, db, failedConditions } from '#shared/platform/db';
 import { errors } from '#shared/platform/errors';
 import { eventItem, type EventType } from '#shared/api/webhooks/outbox';
-import { assertFileReferences } from '#shared/api/files/references';
+import { assertFileReferences } from '#shared/api/tasks/file-references';
 import { isId, newId } from '#shared/platform/ids';
-import { schemaErrors } from '#shared/api/task-templates/json-schema';
-import { memberKeys } from '#shared/api/members/member';
+import { schemaErrors } from '#shared/api/json-schema';
+import { memberKeys } from '#shared/api/members/keys';
 import { mergeMetadata } from '#shared/api/metadata';
 import { ConcurrentChange, withRetries } from '#shared/platform/optimistic';
 import { queryPage, type ListFilter, type ListSource, type Page } from '#shared/platform/pagination';
 import { scopeKey, type Scope } from '#shared/platform/table';
-import { templateKeys } from '#shared/api/task-templates/template';
+import { templateKeys } from '#shared/api/task-templates/keys';
 import type { TaskTemplate } from '#shared/api/task-templates/schemas';
 import { task as taskSchema, type CreateTaskInput, type ListTasksQuery, type Task, type TaskStatus, type UpdateTaskInput } from '#shared/api/tasks/schemas';
 import { timestamp } from '#shared/platform/time';
-import { userKeys } from '#shared/api/users/user';
+import { userKeys } from '#shared/api/users/keys';
+import { taskKeys } from '#shared/api/tasks/keys';
 
 /**
  * Tasks. One item per task in its organization and mode, sorted by id, indexed by status
@@ -34,14 +35,6 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 interface TaskItem extends Task {
   version: number;
 }
-
-export const taskKeys = {
-  pk: (scope: Scope) => `${scopeKey(scope)}#TASK`,
-  key: (scope: Scope, id: string) => ({ pk: taskKeys.pk(scope), sk: id }),
-  byStatus: (scope: Scope, status: TaskStatus) => `${scopeKey(scope)}#TASK#status#${status}`,
-  byMember: (scope: Scope, member: string) => `${scopeKey(scope)}#TASK#member#${member}`,
-  byAssignee: (scope: Scope, user: string) => `${scopeKey(scope)}#TASK#assigned_to#${user}`,
-};
 
 /** ready -> in_progress -> completed, and ready -> completed; deleting is its own endpoint. */
 const NEXT_STATUSES: Record<TaskStatus, TaskStatus[]> = {

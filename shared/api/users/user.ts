@@ -7,16 +7,7 @@ import { isId, newId } from '#shared/platform/ids';
 import { queryPage, type Page, type PageRequest } from '#shared/platform/pagination';
 import { timestamp } from '#shared/platform/time';
 import { user as userSchema, type User } from '#shared/api/users/schemas';
-
-/**
- * Users are the people who do the work. Unlike every other resource they are the same in
- * test and live mode, so their key has the organization and no mode. The management plane
- * will write them; this API only reads them (and the local stack seeds a few).
- */
-export const userKeys = {
-  pk: (organizationId: string) => `ORG#${organizationId}#USER`,
-  key: (organizationId: string, id: string) => ({ pk: userKeys.pk(organizationId), sk: id }),
-};
+import { userKeys } from '#shared/api/users/keys';
 
 export const fromItem = objectFromItem(userSchema);
 

@@ -3,12 +3,12 @@ import { tableName } from '#shared/platform/config';
 import { batchGet, db, isConditionFailure } from '#shared/platform/db';
 import { errors } from '#shared/platform/errors';
 import { isLive, requireEvent, type EventItem } from '#shared/api/webhooks/event';
-import { eventKeys } from '#shared/api/webhooks/outbox';
+import { deliveryKeys, endpointKeys, eventKeys } from '#shared/api/webhooks/keys';
 import { isId } from '#shared/platform/ids';
 import { queryPage, type Page, type PageRequest } from '#shared/platform/pagination';
 import { scopeKey, type Scope } from '#shared/platform/table';
 import { timestamp } from '#shared/platform/time';
-import { endpointKeys, listensTo, type EndpointItem } from '#shared/api/webhooks/endpoint';
+import { listensTo, type EndpointItem } from '#shared/api/webhooks/endpoint';
 import type { DeliveryAttempt, DeliveryStatus, FailureReason, WebhookDelivery } from '#shared/api/webhooks/schemas';
 
 /**
@@ -55,11 +55,6 @@ export interface DeliveryItem {
 
 /** How many times one event may be resent to one endpoint (an item holds every attempt). */
 export const MAX_RESENDS = 100;
-
-export const deliveryKeys = {
-  pk: (scope: Scope, eventId: string) => `${scopeKey(scope)}#DELIVERY#${eventId}`,
-  key: (scope: Scope, eventId: string, endpointId: string) => ({ pk: deliveryKeys.pk(scope, eventId), sk: endpointId }),
-};
 
 export function fromItem(item: object): WebhookDelivery {
   const d = item as DeliveryItem;

@@ -21,6 +21,7 @@ import type {
 import { PREVIOUS_SECRET_VALIDITY_SECONDS, urlPolicy } from '#shared/api/webhooks/settings';
 import { generateSecret } from '#shared/api/webhooks/signing';
 import { checkUrl } from '#shared/api/webhooks/url-policy';
+import { endpointKeys } from '#shared/api/webhooks/keys';
 
 /**
  * Webhook endpoints: one item per endpoint in the partition of its organization and mode,
@@ -47,11 +48,6 @@ export interface EndpointItem extends Omit<WebhookEndpoint, 'previous_secret_exp
   /** Deliveries that failed in a row, each after its whole schedule; reset by a success. */
   consecutive_failed_deliveries: number;
 }
-
-export const endpointKeys = {
-  pk: (scope: Scope) => `${scopeKey(scope)}#WEBHOOK_ENDPOINT`,
-  key: (scope: Scope, id: string) => ({ pk: endpointKeys.pk(scope), sk: id }),
-};
 
 export function fromItem(item: object, now: number = Date.now()): WebhookEndpoint {
   const e = item as EndpointItem;

@@ -1,6 +1,7 @@
 import { newId } from '#shared/platform/ids';
 import { scopeKey, type Scope } from '#shared/platform/table';
 import { timestamp } from '#shared/platform/time';
+import { eventKeys } from '#shared/api/webhooks/keys';
 
 /**
  * The outbox: an event is an item written in the same transaction as the change it reports,
@@ -18,11 +19,6 @@ export interface OsmaEvent {
   created_at: string;
   data: object;
 }
-
-export const eventKeys = {
-  pk: (scope: Scope) => `${scopeKey(scope)}#EVENT`,
-  key: (scope: Scope, id: string) => ({ pk: eventKeys.pk(scope), sk: id }),
-};
 
 /** The item to Put in the change's transaction. */
 export function eventItem(scope: Scope, event: EventType, data: object): Record<string, unknown> {
