@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type {
@@ -22,6 +23,7 @@ import type { RouteDefinition } from '#shared/http/route';
  * wrong method, bad key, body too large) are the stack's gateway responses.
  */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const invokeStore = InvokeStore.getInstanceAsync(true);
 const STAGE = 'local';
 
 type Authorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
@@ -107,7 +109,11 @@ async function handle(
 
   const event = proxyEvent({ req, url, method, headers, body, match, requestId, authorizerContext });
   const handler = await deps.loadHandler(match.route);
-  return handler(event, lambdaContext(match.route));
+  // Requests run side by side in this one process, as on a Lambda instance that takes several
+  // invocations at once: each runs in its own invocation context, so the keys a handler adds
+  // to its log lines (the request id) stay its own.
+  const store = await invokeStore;
+  return store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId }, () => handler(event, lambdaContext(match.route)));
 }
 
 /**

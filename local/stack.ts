@@ -85,6 +85,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_SQS: messaging.endpoint,
       AWS_ENDPOINT_URL_S3: s3Gate.endpoint,
       OSMA_STAGE: 'local',
+      // The gateway runs handlers side by side, each in its own invocation context (as Lambda
+      // does on an instance that takes concurrent invocations); this tells Powertools to keep
+      // each invocation's log keys apart.
+      AWS_LAMBDA_MAX_CONCURRENCY: '64',
       OSMA_TABLE_NAME: TABLE_NAME,
       OSMA_WEBHOOK_QUEUE_URL: messaging.webhookQueueUrl,
       OSMA_FILES_BUCKET: messaging.bucket,
