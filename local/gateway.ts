@@ -21,6 +21,8 @@ import { routeList, type RouteDefinition } from '#shared/routes';
  * wrong method, bad key, body too large) are the stack's gateway responses.
  */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Lambda's limit on what a function answers: the proxy result, as JSON. */
+const MAX_LAMBDA_ANSWER_BYTES = 6 * 1024 * 1024;
 const STAGE = 'local';
 
 type Authorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
@@ -93,7 +95,14 @@ async function handle(
 
   const event = proxyEvent({ req, url, method, headers, body, match, requestId, authorizerContext });
   const handler = await deps.loadHandler(match.route);
-  return handler(event, lambdaContext(match.route));
+  const result = await handler(event, lambdaContext(match.route));
+  // Lambda fails an invocation whose answer is too large, and API Gateway then answers 5XX:
+  // the same here, so that a too heavy answer shows before it is deployed.
+  const answerBytes = Buffer.byteLength(JSON.stringify(result));
+  if (answerBytes > MAX_LAMBDA_ANSWER_BYTES) {
+    throw new Error(`The handler answered ${answerBytes} bytes, over Lambda's limit of ${MAX_LAMBDA_ANSWER_BYTES}`);
+  }
+  return result;
 }
 
 /**
