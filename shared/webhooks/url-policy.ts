@@ -9,8 +9,8 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
  *
  * Deployed stages allow only https to public addresses. The local stage may also allow http
  * and https to loopback, so a developer can receive events on their own machine: that is the
- * `allowLoopback` setting (OSMA_WEBHOOK_ALLOW_LOOPBACK, honoured only where OSMA_STAGE is
- * `local`). Everything else is refused there too.
+ * `allowLoopback` setting (OSMA_WEBHOOK_ALLOW_LOOPBACK, honoured only in the local stack's
+ * process: see `isLocalStack`). Everything else is refused there too.
  *
  * The URL is checked when an endpoint is created or changed, and again at every send by
  * resolving its host and checking every address; the send connects to exactly the addresses

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { markLocalStack } from '#shared/config';
+import { senderFault, urlPolicy } from '#shared/webhooks/settings';
 import { checkedLookup, checkUrl, embeddedIpv4, forbiddenAddress, urlProblem, type Resolver } from '#shared/webhooks/url-policy';
 
 const deployed = { allowLoopback: false };
@@ -190,5 +192,32 @@ describe('the lookup a send connects with', () => {
     expect(allowed.error).toBeNull();
     expect(allowed.address).toEqual(expect.arrayContaining([expect.objectContaining({ address: expect.any(String) })]));
     expect(typeof single.address).toBe('string');
+  });
+});
+
+describe('the local-only settings', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('are off whatever the environment says, until the local stack marks its own process', () => {
+    // Prepare: what a deployment could set
+    Object.assign(process.env, {
+      OSMA_STAGE: 'local',
+      OSMA_WEBHOOK_ALLOW_LOOPBACK: 'true',
+      OSMA_WEBHOOK_SENDER_FAULT: 'crash-mid-batch',
+    });
+
+    // Act
+    const deployedPolicy = urlPolicy();
+    const deployedFault = senderFault();
+    markLocalStack();
+
+    // Assess
+    expect(deployedPolicy).toEqual({ allowLoopback: false });
+    expect(deployedFault).toBeUndefined();
+    expect(urlPolicy()).toEqual({ allowLoopback: true });
+    expect(senderFault()).toBe('crash-mid-batch');
   });
 });
