@@ -4,6 +4,7 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { LOCAL_STAGE } from '#shared/config';
 import { Api } from '#infra/api';
 import { FileStorage } from '#infra/files';
 import { WebhookQueue } from '#infra/queue';
@@ -13,6 +14,19 @@ import { WebhookPipeline } from '#infra/webhooks';
 export interface OsmaStackProps extends StackProps {
   /** The deployed stage: the API stage name, and OSMA_STAGE in every function. */
   stage: string;
+}
+
+/**
+ * A stage name is lowercase letters, digits and dashes, starting with a letter, and never
+ * `local`: that is the local stack's name, and a deployed stage named like it would be taken
+ * for it by whoever reads its logs or OSMA_STAGE. (The local-only settings do not depend on the
+ * name: see `isLocalStack` in shared/config.ts.)
+ */
+export function checkStageName(stage: string): void {
+  if (!/^[a-z][a-z0-9-]{0,31}$/.test(stage)) {
+    throw new Error(`stage must be lowercase letters, digits and dashes, starting with a letter; got '${stage}'`);
+  }
+  if (stage === LOCAL_STAGE) throw new Error(`stage '${LOCAL_STAGE}' is the local stack's name; deploy under another name`);
 }
 
 /** One Osma stage: the table, the webhook queue and pipeline, the files bucket and the REST API. */
@@ -28,6 +42,7 @@ export class OsmaStack extends Stack {
   readonly webhookPipeline: WebhookPipeline;
 
   constructor(scope: Construct, id: string, props: OsmaStackProps) {
+    checkStageName(props.stage);
     super(scope, id, props);
     this.stage = props.stage;
 

@@ -118,6 +118,11 @@ export const errors = {
   methodNotAllowed: (allowed: string[]) =>
     new InvalidRequestError(405, 'Method not allowed for this URL.', undefined, undefined, { allow: allowed.join(', ') }),
   bodyTooLarge: () => new InvalidRequestError(413, 'The request body is too large.'),
+  /** What the local gateway answers for bytes Node's HTTP parser refuses (API Gateway's front door answers these in AWS). */
+  malformedHttp: () =>
+    new InvalidRequestError(400, 'The request is not valid HTTP: check its method, its path (percent-encode anything but ASCII) and its headers.'),
+  headersTooLarge: () => new InvalidRequestError(431, 'The request headers are too large.'),
+  requestTimeout: () => new InvalidRequestError(408, 'The request did not arrive in time.'),
   internal: () => new ApiError(),
   rateLimited: (headers?: Record<string, string>) => new RateLimitError(headers),
   idempotencyMismatch: () =>

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from 'zod';
 import { authorizerContext } from '#shared/auth/context';
 import { errors, OsmaError } from '#shared/errors';
 import { logger } from '#shared/logger';
@@ -67,13 +67,21 @@ export function apiHandler<R extends RouteDefinition>(
     .handler((event, context) => idempotentUnit(event, context));
 }
 
+/**
+ * What a route takes where its definition declares nothing: nothing, checked like any other
+ * input. A route without a body schema takes no body, an empty one or `{}` (curl's `--data '{}'`,
+ * sent with a form content type), and refuses anything else, malformed JSON and `null` included;
+ * a route without a query schema names each query parameter as unknown, as a route with one does.
+ */
+const NOTHING = z.strictObject({});
+
 export function readRequest<R extends RouteDefinition>(route: R, event: APIGatewayProxyEvent): ApiRequest<R> {
-  const { path, query, body } = route.request;
+  const { path = NOTHING, query = NOTHING, body = NOTHING } = route.request;
   return {
     scope: (route.auth === 'apiKey' ? scopeOf(event) : undefined) as ApiRequest<R>['scope'],
-    params: (path ? parseInput(path, event.pathParameters ?? {}) : {}) as ApiRequest<R>['params'],
-    query: (query ? parseInput(query, event.queryStringParameters ?? {}) : {}) as ApiRequest<R>['query'],
-    body: (body ? parseInput(body, parseJsonBody(event)) : {}) as ApiRequest<R>['body'],
+    params: parseInput(path, event.pathParameters ?? {}) as ApiRequest<R>['params'],
+    query: parseInput(query, event.queryStringParameters ?? {}) as ApiRequest<R>['query'],
+    body: parseInput(body, parseJsonBody(event)) as ApiRequest<R>['body'],
     requestId: event.requestContext.requestId,
   };
 }
