@@ -11,10 +11,37 @@ import { tableName } from '#shared/config';
 let client: DynamoDBDocumentClient | undefined;
 
 export function db(): DynamoDBDocumentClient {
-  client ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  if (!client) {
+    client = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    client.middlewareStack.add((next) => (args) => next({ ...args, input: constructorKeysAsMaps(args.input) }), {
+      step: 'initialize',
+      name: 'constructorKeysAsMaps',
+    });
+  }
   return client;
+}
+
+/**
+ * The document client tells a map from other values by its `constructor.name` ("Object",
+ * "Set", "String"...). An object with its own `constructor` key, which any JSON a consumer
+ * sends may have, is then no map to it: `{"constructor": "x"}` fails the write, and
+ * `{"constructor": {"name": "String"}}` is stored as the text "[object Object]". A Map is
+ * marshalled by its entries whatever its keys, so those objects go to it as Maps (and come back
+ * as plain objects). Every other value is passed on as it is, untouched and uncopied.
+ */
+export function constructorKeysAsMaps<T>(value: T): T {
+  if (Array.isArray(value)) {
+    const items = value.map(constructorKeysAsMaps);
+    return (items.some((item, i) => item !== value[i]) ? items : value) as T;
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  const entries = Object.entries(value).map(([key, item]) => [key, constructorKeysAsMaps(item)] as const);
+  if (Object.hasOwn(value, 'constructor')) return new Map(entries) as T;
+  return (entries.some(([key, item]) => item !== (value as Record<string, unknown>)[key]) ? Object.fromEntries(entries) : value) as T;
 }
 
 /**
