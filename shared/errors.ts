@@ -118,6 +118,14 @@ export const errors = {
   methodNotAllowed: (allowed: string[]) =>
     new InvalidRequestError(405, 'Method not allowed for this URL.', undefined, undefined, { allow: allowed.join(', ') }),
   bodyTooLarge: () => new InvalidRequestError(413, 'The request body is too large.'),
+  /** An object that would outgrow what the store holds of one object, naming the fields that make it large. */
+  objectTooLarge: (kind: string, size: number, limit: number, params: ParamError[]) =>
+    new InvalidRequestError(
+      400,
+      `The ${kind} would take ${size} bytes, more than the ${limit} bytes one ${kind} can take. Make ${params.map((p) => p.param).join(', ')} smaller.`,
+      undefined,
+      params,
+    ),
   internal: () => new ApiError(),
   rateLimited: (headers?: Record<string, string>) => new RateLimitError(headers),
   idempotencyMismatch: () =>
