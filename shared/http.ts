@@ -10,6 +10,7 @@ import { rateLimit } from '#shared/middleware/rate-limit';
 import { requestState } from '#shared/middleware/request-state';
 import { versionChanges, versionSelection } from '#shared/middleware/versioning';
 import type { RouteDefinition } from '#shared/routes';
+import { bodyProblems } from '#shared/storable';
 import type { Scope } from '#shared/table';
 import { parseInput } from '#shared/validation';
 
@@ -42,7 +43,8 @@ export class TextBody {
  *   envelope          errors in the spec's shape, request-id, the request's log line
  *   versionSelection  which API version serves the request (400 for a bad header)
  *   rateLimit         per organization, route and mode, before any work (429)
- *   ┌ idempotency     POST with idempotency-key: replay the stored answer, or store this one
+ *   ┌ bodyShape       a body that nothing may read (a __proto__ key, absurd nesting): 400
+ *   │ idempotency     POST with idempotency-key: replay the stored answer, or store this one
  *   │ versionChanges  request and answer in the shape of the chosen version
  *   │ errorResponses  errors become answers here, so that idempotency stores them too
  *   └ the route's handler
@@ -56,6 +58,7 @@ export function apiHandler<R extends RouteDefinition>(
   handle: (request: ApiRequest<R>) => Promise<unknown>,
 ): ApiHandler {
   const idempotentUnit = middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
+    .use(bodyShape())
     .use(idempotency(route))
     .use(versionChanges(route))
     .use(errorResponses())
@@ -115,6 +118,28 @@ export function parseJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw errors.bodyNotObject();
   return parsed;
+}
+
+/**
+ * Refuses, before anything walks the body (the idempotency fingerprint, version changes, the
+ * route's schema), what no route may take wherever it sits: a `__proto__` key, which JSON.parse
+ * keeps but every object built from the body would silently drop (or take as its prototype),
+ * and nesting so deep that a recursive walk would run out of stack. Anything else, malformed
+ * JSON included, is left to the route to answer in its own words.
+ */
+function bodyShape(): Middleware {
+  return {
+    before: ({ event }) => {
+      let body: unknown;
+      try {
+        body = parseJsonBody(event);
+      } catch {
+        return;
+      }
+      const problems = bodyProblems(body);
+      if (problems.length) throw errors.invalidParams(problems);
+    },
+  };
 }
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/config';
 import { objectFromItem } from '#shared/items';
-import { db, failedConditions, isConditionFailure } from '#shared/db';
+import { assertFits, db, failedConditions, isConditionFailure } from '#shared/db';
 import { errors } from '#shared/errors';
 import { isId, newId } from '#shared/ids';
 import { queryPage, type Page, type PageRequest } from '#shared/pagination';
@@ -59,6 +59,8 @@ export async function createMember(scope: Scope, input: CreateMemberInput): Prom
     live_mode: scope.mode === 'live',
     metadata: mergeMetadata({}, input.metadata),
   };
+  const item = toItem(scope, member, 1);
+  assertFits('member', member, [item], Object.keys(input));
   try {
     await db().send(
       new TransactWriteCommand({
@@ -66,7 +68,7 @@ export async function createMember(scope: Scope, input: CreateMemberInput): Prom
           {
             Put: {
               TableName: tableName(),
-              Item: toItem(scope, member, 1),
+              Item: item,
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -111,7 +113,7 @@ export async function updateMember(scope: Scope, id: string, input: UpdateMember
     const next = applyUpdate(fromItem(current), input);
     if (isDeepStrictEqual(next, fromItem(current))) return next;
     next.updated_at = timestamp();
-    await writeChange(scope, current, next);
+    await writeChange(scope, current, next, Object.keys(input));
     return next;
   });
 }
@@ -121,7 +123,7 @@ export async function deleteMember(scope: Scope, id: string): Promise<Member> {
     const current = await readItem(scope, id);
     if (current.status === 'deleted') throw errors.invalidStatus(`Member ${id} is already deleted.`);
     const next = withStatus(fromItem(current), 'deleted', timestamp());
-    await writeChange(scope, current, next);
+    await writeChange(scope, current, next, []);
     return next;
   });
 }
@@ -158,10 +160,13 @@ function withStatus(member: Member, status: MemberStatus, at: string): Member {
   };
 }
 
-async function writeChange(scope: Scope, current: MemberItem, next: Member): Promise<void> {
+/** `sent`: the request's fields, to name when the member would outgrow its item. */
+async function writeChange(scope: Scope, current: MemberItem, next: Member, sent: string[]): Promise<void> {
+  const item = toItem(scope, next, current.version + 1);
+  assertFits('member', next, [item], sent);
   const put = {
     TableName: tableName(),
-    Item: toItem(scope, next, current.version + 1),
+    Item: item,
     ConditionExpression: 'version = :version',
     ExpressionAttributeValues: { ':version': current.version },
   };

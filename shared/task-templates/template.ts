@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/config';
 import { objectFromItem } from '#shared/items';
-import { db, failedConditions } from '#shared/db';
+import { assertFits, db, failedConditions } from '#shared/db';
 import { errors } from '#shared/errors';
 import { schemaProblem } from '#shared/json-schema';
 import { newId } from '#shared/ids';
@@ -48,7 +48,7 @@ export async function createTaskTemplate(scope: Scope, input: CreateTaskTemplate
     updated_at: now,
   };
   try {
-    await writeVersion(scope, template, 'attribute_not_exists(pk)');
+    await writeVersion(scope, template, Object.keys(input), 'attribute_not_exists(pk)');
   } catch (error) {
     if (failedConditions(error)?.length) {
       throw errors.alreadyExists(`A task template with the reference '${input.reference}' already exists.`, 'reference');
@@ -85,7 +85,7 @@ export async function updateTaskTemplate(scope: Scope, reference: string, input:
   next.version = current.version + 1;
   next.updated_at = timestamp();
   try {
-    await writeVersion(scope, next, 'version = :previous', { ':previous': current.version });
+    await writeVersion(scope, next, Object.keys(input), 'version = :previous', { ':previous': current.version });
   } catch (error) {
     if (failedConditions(error)?.length) {
       throw errors.concurrentChange();
@@ -104,37 +104,31 @@ export function listTaskTemplates(scope: Scope, request: PageRequest): Promise<P
   });
 }
 
-/** The latest item and the immutable version item, in one transaction. */
+/**
+ * The latest item and the immutable version item, in one transaction. Both carry the whole
+ * template, so both must fit (`sent`: the request's fields, to name).
+ */
 async function writeVersion(
   scope: Scope,
   template: TaskTemplate,
+  sent: string[],
   condition: string,
   values?: Record<string, unknown>,
 ): Promise<void> {
+  const latest = {
+    ...templateKeys.latest(scope, template.reference),
+    gsi1pk: templateKeys.listIndex(scope),
+    gsi1sk: template.id,
+    entity: 'task_template',
+    ...template,
+  };
+  const version = { ...templateKeys.version(scope, template.reference, template.version), entity: 'task_template_version', ...template };
+  assertFits('task template', template, [latest, version], sent);
   await db().send(
     new TransactWriteCommand({
       TransactItems: [
-        {
-          Put: {
-            TableName: tableName(),
-            Item: {
-              ...templateKeys.latest(scope, template.reference),
-              gsi1pk: templateKeys.listIndex(scope),
-              gsi1sk: template.id,
-              entity: 'task_template',
-              ...template,
-            },
-            ConditionExpression: condition,
-            ExpressionAttributeValues: values,
-          },
-        },
-        {
-          Put: {
-            TableName: tableName(),
-            Item: { ...templateKeys.version(scope, template.reference, template.version), entity: 'task_template_version', ...template },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
+        { Put: { TableName: tableName(), Item: latest, ConditionExpression: condition, ExpressionAttributeValues: values } },
+        { Put: { TableName: tableName(), Item: version, ConditionExpression: 'attribute_not_exists(pk)' } },
       ],
     }),
   );
