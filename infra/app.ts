@@ -10,10 +10,8 @@ import { OsmaStack } from '#infra/stack';
  * any finding that is not acknowledged next to its resource with `Validations.of(...)`.
  */
 const app = new App();
+// OsmaStack refuses a malformed stage name, and `local`.
 const stage = String(app.node.tryGetContext('stage') ?? 'dev');
-if (!/^[a-z][a-z0-9-]{0,31}$/.test(stage)) {
-  throw new Error(`stage must be lowercase letters, digits and dashes, starting with a letter; got '${stage}'`);
-}
 
 new OsmaStack(app, `Osma-${stage}`, {
   stage,

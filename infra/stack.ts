@@ -10,10 +10,24 @@ import { FileStorage } from '#infra/api/files';
 import { WebhookQueue } from '#infra/api/queue';
 import { Storage } from '#infra/platform/storage';
 import { WebhookPipeline } from '#infra/api/webhooks';
+import { LOCAL_STAGE } from '#shared/platform/config';
 
 export interface OsmaStackProps extends StackProps {
   /** The deployed stage: the API stage name, and OSMA_STAGE in every function. */
   stage: string;
+}
+
+/**
+ * A stage name is lowercase letters, digits and dashes, starting with a letter, and never
+ * `local`: that is the local stack's name, and a deployed stage named like it would be taken
+ * for it by whoever reads its logs or OSMA_STAGE. (The local-only settings do not depend on the
+ * name: see `isLocalStack` in shared/config.ts.)
+ */
+export function checkStageName(stage: string): void {
+  if (!/^[a-z][a-z0-9-]{0,31}$/.test(stage)) {
+    throw new Error(`stage must be lowercase letters, digits and dashes, starting with a letter; got '${stage}'`);
+  }
+  if (stage === LOCAL_STAGE) throw new Error(`stage '${LOCAL_STAGE}' is the local stack's name; deploy under another name`);
 }
 
 /** One Osma stage: the table, the webhook queue and pipeline, the files bucket and the REST API. */
@@ -29,6 +43,7 @@ export class OsmaStack extends Stack {
   readonly webhookPipeline: WebhookPipeline;
 
   constructor(scope: Construct, id: string, props: OsmaStackProps) {
+    checkStageName(props.stage);
     super(scope, id, props);
     this.stage = props.stage;
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type {
   APIGatewayAuthorizerResult,
   APIGatewayProxyEvent,
@@ -20,10 +21,13 @@ import type { RouteDefinition } from '#shared/http/route';
  * A stand-in for API Gateway: it routes with the same route table as the stack, plays the
  * REQUEST authorizer (with its result cache), turns each HTTP request into the REST API's
  * proxy event, and calls the same handler a Lambda would. Its own answers (unknown route,
- * wrong method, bad key, body too large) are the stack's gateway responses.
+ * wrong method, bad key, body too large) are the stack's gateway responses; what is not HTTP
+ * at all gets the same error format (see `answerProtocolError`).
  */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const invokeStore = InvokeStore.getInstanceAsync(true);
+/** Lambda's limit on what a function answers: the proxy result, as JSON. */
+const MAX_LAMBDA_ANSWER_BYTES = 6 * 1024 * 1024;
 const STAGE = 'local';
 
 type Authorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
@@ -66,6 +70,7 @@ export async function startGateway(options: {
         send(res, requestId, result);
       });
   });
+  server.on('clientError', answerProtocolError);
   await listen(server, options.port, options.host ?? '127.0.0.1');
   const { port } = server.address() as AddressInfo;
   return {
@@ -83,7 +88,8 @@ async function handle(
     authorize: ReturnType<typeof cachedAuthorizer>;
   },
 ): Promise<APIGatewayProxyResult> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req.url ?? '/');
+  if (!url) return gatewayError(errors.malformedHttp());
   const method = req.method ?? 'GET';
   const { plane } = deps;
   const answer = (type: string) => gatewayError(plane.gatewayResponses[type]!);
@@ -113,7 +119,16 @@ async function handle(
   // invocations at once: each runs in its own invocation context, so the keys a handler adds
   // to its log lines (the request id) stay its own.
   const store = await invokeStore;
-  return store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId }, () => handler(event, lambdaContext(match.route)));
+  const result = await store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId }, () =>
+    handler(event, lambdaContext(match.route)),
+  );
+  // Lambda fails an invocation whose answer is too large, and API Gateway then answers 5XX:
+  // the same here, so that a too heavy answer shows before it is deployed.
+  const answerBytes = Buffer.byteLength(JSON.stringify(result));
+  if (answerBytes > MAX_LAMBDA_ANSWER_BYTES) {
+    throw new Error(`The handler answered ${answerBytes} bytes, over Lambda's limit of ${MAX_LAMBDA_ANSWER_BYTES}`);
+  }
+  return result;
 }
 
 /**
@@ -131,8 +146,9 @@ export function proxyEvent(input: {
   authorizerContext: Record<string, unknown> | null;
 }): APIGatewayProxyEvent {
   const { req, url, method, headers, body, match, requestId, authorizerContext } = input;
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
+  // Without a prototype, a parameter named `constructor` or `__proto__` is a key like any other.
+  const query: Record<string, string> = Object.create(null);
+  const multiQuery: Record<string, string[]> = Object.create(null);
   for (const [name, value] of url.searchParams) {
     query[name] = value;
     (multiQuery[name] ??= []).push(value);
@@ -244,6 +260,18 @@ function matchPath(routes: RouteDefinition[], pathname: string): Match[] {
   return matches;
 }
 
+/**
+ * The request target as a URL. A path is read as a path whatever it holds: `new URL('//x', base)`
+ * would read `x` as a host (and throw on `//[`). Anything else must be an absolute URL.
+ */
+function requestUrl(target: string): URL | undefined {
+  try {
+    return new URL(target.startsWith('/') ? `http://localhost${target}` : target);
+  } catch {
+    return undefined;
+  }
+}
+
 function trimSlashes(path: string): string {
   return path.replace(/^\/+|\/+$/g, '');
 }
@@ -257,7 +285,7 @@ function safeDecode(segment: string): string {
 }
 
 function singleValueHeaders(req: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = Object.create(null);
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
@@ -291,6 +319,39 @@ function send(res: ServerResponse, requestId: string, result: APIGatewayProxyRes
   const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body ?? '', 'utf8');
   res.writeHead(result.statusCode, { ...headers, 'content-length': String(body.length) });
   res.end(body);
+}
+
+/**
+ * Node's HTTP parser refuses some requests before any handler sees them (an unknown method, a
+ * raw non-ASCII byte or a space in the path, a malformed header) and would answer an empty 400.
+ * They get the API's error format and a request-id instead, written on the socket as raw HTTP,
+ * and the connection is closed as Node closes it.
+ */
+function answerProtocolError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // No one to answer on a reset connection; an answer already under way on it must not be cut
+  // into (Node's own default makes the same checks).
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const requestId = randomUUID();
+  const answer =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? errors.headersTooLarge()
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? errors.requestTimeout()
+        : errors.malformedHttp();
+  const body = JSON.stringify(answer.toBody());
+  logger.info('gateway response', { request_id: requestId, status: answer.status, protocol_error: error.code });
+  const head = [
+    `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}`,
+    'content-type: application/json',
+    `content-length: ${Buffer.byteLength(body)}`,
+    `request-id: ${requestId}`,
+    'connection: close',
+  ];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`, () => socket.destroy());
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

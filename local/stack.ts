@@ -10,6 +10,7 @@ import { startStreamPoller } from '#local/stream-poller';
 import { checkSeedKeys, seedLocal, type LocalSeed } from '#local/seed';
 import { ROUTER_RETRY_ATTEMPTS, retrySchedule } from '#shared/api/webhooks/settings';
 import { ROUTER_FILTERS } from '#shared/api/webhooks/stream-filter';
+import { LOCAL_STAGE, markLocalStack } from '#shared/platform/config';
 
 export interface LocalStackOptions {
   port: number;
@@ -53,6 +54,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // Lambda runs Node 22; this machine's Node 20 is fine for the stand-ins, so the SDK's
   // notice about Node 20's end of support would only be noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // The handlers run in this process: the local-only settings below apply to them, and only here.
+  markLocalStack();
   checkSeedKeys(options);
   const visibility = options.webhookVisibilityTimeout;
   if (visibility !== undefined && !(Number.isInteger(visibility) && visibility >= 1 && visibility <= 43200)) {
@@ -84,7 +87,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SQS: messaging.endpoint,
       AWS_ENDPOINT_URL_S3: s3Gate.endpoint,
-      OSMA_STAGE: 'local',
+      OSMA_STAGE: LOCAL_STAGE,
       // The gateway runs handlers side by side, each in its own invocation context (as Lambda
       // does on an instance that takes concurrent invocations); this tells Powertools to keep
       // each invocation's log keys apart.
@@ -92,7 +95,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       OSMA_TABLE_NAME: TABLE_NAME,
       OSMA_WEBHOOK_QUEUE_URL: messaging.webhookQueueUrl,
       OSMA_FILES_BUCKET: messaging.bucket,
-      // Local only (and honoured only where OSMA_STAGE is local): webhooks to this machine.
+      // Local only (honoured only in this process, see markLocalStack): webhooks to this machine.
       OSMA_WEBHOOK_ALLOW_LOOPBACK: 'true',
     });
     retrySchedule(); // a wrong OSMA_WEBHOOK_RETRY_SCHEDULE stops the start here, not at the first delivery

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ERROR_CODES, ERROR_TYPES } from '#shared/platform/errors';
 import { isIsoDate } from '#shared/platform/time';
+import { storableProblems } from '#shared/platform/storable';
 
 /** Schemas that several resources share: metadata, timestamps, lists, errors. */
 
@@ -28,6 +29,8 @@ export function metadataProblems(metadata: Record<string, string | null>): { pat
     problems.push({ path: [], message: `metadata can have at most ${METADATA_LIMITS.keys} keys` });
   }
   for (const key of keys) {
+    // DynamoDB stores no empty attribute name, and a map's keys are attribute names.
+    if (key === '') problems.push({ path: [], message: 'metadata keys must not be empty' });
     if (key.length > METADATA_LIMITS.keyLength) {
       problems.push({ path: [key], message: `metadata keys can be at most ${METADATA_LIMITS.keyLength} characters` });
     }
@@ -38,6 +41,16 @@ export function metadataProblems(metadata: Record<string, string | null>): { pat
   }
   return problems;
 }
+
+/**
+ * A free-form JSON object that is stored as it was sent (task `parameters` and `data`, a
+ * template's `parameters`): anything the store cannot hold as sent is a 400 naming where it is.
+ * `param` is the parameter's name as the consumer sends it, for the messages.
+ */
+export const storableObject = (param: string) =>
+  z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+    for (const { path, message } of storableProblems(value, param)) ctx.addIssue({ code: 'custom', path, message });
+  });
 
 export const isoDate = (param: string) =>
   z.string({ error: `${param} must be a valid ISO 8601 date string` }).refine(isIsoDate, {

@@ -1,12 +1,13 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
 import { errors, OsmaError } from '#shared/platform/errors';
 import { logger } from '#shared/platform/logger';
 import { requestState } from '#shared/http/middleware/request-state';
 import type { RouteDefinition } from '#shared/http/route';
 import type { Middleware, Surface } from '#shared/http/surface';
 import { parseInput } from '#shared/http/validation';
+import * as z from 'zod';
+import { bodyProblems } from '#shared/platform/storable';
 
 type Output<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
 
@@ -39,7 +40,8 @@ export class TextBody {
  *   envelope          errors in the API's shape, request-id (on every log line too), the request's log line
  *   surface.outer     guarantees that may refuse a request before any work (public API:
  *                     version selection, then the rate limit)
- *   ┌ surface.inner   guarantees an idempotent replay must repeat (public API: idempotency,
+ *   ┌ bodyShape       a body that nothing may read (a __proto__ key, absurd nesting): 400
+ *   │ surface.inner   guarantees an idempotent replay must repeat (public API: idempotency,
  *   │                 then the version's request and answer shapes)
  *   │ errorResponses  errors become answers here, so that idempotency stores them too
  *   └ the route's handler
@@ -53,7 +55,7 @@ export function surfaceHandler<C extends object, R extends RouteDefinition>(
   route: R,
   handle: (request: HttpRequest<R> & C) => Promise<unknown>,
 ): ApiHandler {
-  const unit = middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 });
+  const unit = middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 }).use(bodyShape());
   for (const middleware of surface.inner(route)) unit.use(middleware);
   const idempotentUnit = unit
     .use(errorResponses())
@@ -66,12 +68,20 @@ export function surfaceHandler<C extends object, R extends RouteDefinition>(
   );
 }
 
+/**
+ * What a route takes where its definition declares nothing: nothing, checked like any other
+ * input. A route without a body schema takes no body, an empty one or `{}` (curl's `--data '{}'`,
+ * sent with a form content type), and refuses anything else, malformed JSON and `null` included;
+ * a route without a query schema names each query parameter as unknown, as a route with one does.
+ */
+const NOTHING = z.strictObject({});
+
 export function readRequest<R extends RouteDefinition>(route: R, event: APIGatewayProxyEvent): HttpRequest<R> {
-  const { path, query, body } = route.request;
+  const { path = NOTHING, query = NOTHING, body = NOTHING } = route.request;
   return {
-    params: (path ? parseInput(path, event.pathParameters ?? {}) : {}) as HttpRequest<R>['params'],
-    query: (query ? parseInput(query, event.queryStringParameters ?? {}) : {}) as HttpRequest<R>['query'],
-    body: (body ? parseInput(body, parseJsonBody(event)) : {}) as HttpRequest<R>['body'],
+    params: parseInput(path, event.pathParameters ?? {}) as HttpRequest<R>['params'],
+    query: parseInput(query, event.queryStringParameters ?? {}) as HttpRequest<R>['query'],
+    body: parseInput(body, parseJsonBody(event)) as HttpRequest<R>['body'],
     requestId: event.requestContext.requestId,
   };
 }
@@ -98,6 +108,28 @@ export function parseJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw errors.bodyNotObject();
   return parsed;
+}
+
+/**
+ * Refuses, before anything walks the body (the idempotency fingerprint, version changes, the
+ * route's schema), what no route may take wherever it sits: a `__proto__` key, which JSON.parse
+ * keeps but every object built from the body would silently drop (or take as its prototype),
+ * and nesting so deep that a recursive walk would run out of stack. Anything else, malformed
+ * JSON included, is left to the route to answer in its own words.
+ */
+function bodyShape(): Middleware {
+  return {
+    before: ({ event }) => {
+      let body: unknown;
+      try {
+        body = parseJsonBody(event);
+      } catch {
+        return;
+      }
+      const problems = bodyProblems(body);
+      if (problems.length) throw errors.invalidParams(problems);
+    },
+  };
 }
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {

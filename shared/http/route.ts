@@ -31,6 +31,7 @@ export interface RouteDefinition {
   fileAccess?: 'upload' | 'download';
   summary: string;
   tags: string[];
+  /** A part left out takes nothing: any query parameter, or any body but none or `{}`, is a 400. */
   request: {
     path?: z.ZodObject;
     query?: z.ZodObject;

@@ -2,6 +2,8 @@ import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dy
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { tableName } from '#shared/platform/config';
+import { errors, type ParamError } from '#shared/platform/errors';
+import { attributeSize, itemSize, STORE_LIMITS } from '#shared/platform/storable';
 
 /**
  * One document client per process, made on first use so that a cold start pays for it only
@@ -11,10 +13,77 @@ import { tableName } from '#shared/platform/config';
 let client: DynamoDBDocumentClient | undefined;
 
 export function db(): DynamoDBDocumentClient {
-  client ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  if (!client) {
+    client = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    client.middlewareStack.add((next) => (args) => next({ ...args, input: constructorKeysAsMaps(args.input) }), {
+      step: 'initialize',
+      name: 'constructorKeysAsMaps',
+    });
+  }
   return client;
+}
+
+/**
+ * The document client tells a map from other values by its `constructor.name` ("Object",
+ * "Set", "String"...). An object with its own `constructor` key, which any JSON a consumer
+ * sends may have, is then no map to it: `{"constructor": "x"}` fails the write, and
+ * `{"constructor": {"name": "String"}}` is stored as the text "[object Object]". A Map is
+ * marshalled by its entries whatever its keys, so those objects go to it as Maps (and come back
+ * as plain objects). Every other value is passed on as it is, untouched and uncopied.
+ */
+export function constructorKeysAsMaps<T>(value: T): T {
+  if (Array.isArray(value)) {
+    const items = value.map(constructorKeysAsMaps);
+    return (items.some((item, i) => item !== value[i]) ? items : value) as T;
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  const entries = Object.entries(value).map(([key, item]) => [key, constructorKeysAsMaps(item)] as const);
+  if (Object.hasOwn(value, 'constructor')) return new Map(entries) as T;
+  return (entries.some(([key, item]) => item !== (value as Record<string, unknown>)[key]) ? Object.fromEntries(entries) : value) as T;
+}
+
+/**
+ * What one change of an object may leave it at, and why:
+ * - every item the change writes (the object's own, a version of it, an event that carries it)
+ *   must fit in DynamoDB's item;
+ * - the answer's JSON must fit in the idempotency record that keeps it, beside the record's
+ *   key, status and headers (ANSWER_RECORD_OVERHEAD);
+ * - a change of content leaves HEADROOM free for what the object may still gain without a
+ *   consumer sending anything (status transitions, a rotated secret, failure counts), so that
+ *   an object at the limit can still change status or be deleted.
+ */
+export const OBJECT_LIMITS = { bytes: STORE_LIMITS.itemBytes, headroom: 1_024, answerRecordOverhead: 2_048 } as const;
+
+/**
+ * Refuses a change whose object would not fit (see OBJECT_LIMITS) with a 400 that names the
+ * fields the request sent that make it large, largest first, as many as must shrink for it to
+ * fit. `sent` lists the request's fields; a change that sends only `status` (or nothing) may use
+ * the headroom.
+ */
+export function assertFits(kind: string, object: object, items: object[], sent: string[]): void {
+  const fields = object as Record<string, unknown>;
+  const content = sent.filter((field) => field !== 'status' && field in fields);
+  const limit = OBJECT_LIMITS.bytes - (content.length ? OBJECT_LIMITS.headroom : 0);
+  const size = Math.max(
+    ...items.map(itemSize),
+    Buffer.byteLength(JSON.stringify(object)) + OBJECT_LIMITS.answerRecordOverhead,
+  );
+  if (size <= limit) return;
+  const candidates = (content.length ? content : Object.keys(fields))
+    .map((field) => ({ field, bytes: attributeSize(field, fields[field]) }))
+    .sort((a, b) => b.bytes - a.bytes);
+  const blamed: ParamError[] = [];
+  let rest = size;
+  for (const { field, bytes } of candidates) {
+    if (rest <= limit) break;
+    blamed.push({ param: field, message: `${field} takes ${bytes} bytes of the ${kind}` });
+    rest -= bytes;
+  }
+  throw errors.objectTooLarge(kind, size, limit, blamed);
 }
 
 /**

@@ -118,6 +118,19 @@ export const errors = {
   methodNotAllowed: (allowed: string[]) =>
     new InvalidRequestError(405, 'Method not allowed for this URL.', undefined, undefined, { allow: allowed.join(', ') }),
   bodyTooLarge: () => new InvalidRequestError(413, 'The request body is too large.'),
+  /** What the local gateway answers for bytes Node's HTTP parser refuses (API Gateway's front door answers these in AWS). */
+  malformedHttp: () =>
+    new InvalidRequestError(400, 'The request is not valid HTTP: check its method, its path (percent-encode anything but ASCII) and its headers.'),
+  headersTooLarge: () => new InvalidRequestError(431, 'The request headers are too large.'),
+  requestTimeout: () => new InvalidRequestError(408, 'The request did not arrive in time.'),
+  /** An object that would outgrow what the store holds of one object, naming the fields that make it large. */
+  objectTooLarge: (kind: string, size: number, limit: number, params: ParamError[]) =>
+    new InvalidRequestError(
+      400,
+      `The ${kind} would take ${size} bytes, more than the ${limit} bytes one ${kind} can take. Make ${params.map((p) => p.param).join(', ')} smaller.`,
+      undefined,
+      params,
+    ),
   internal: () => new ApiError(),
   rateLimited: (headers?: Record<string, string>) => new RateLimitError(headers),
   idempotencyMismatch: () =>

@@ -38,10 +38,31 @@ export interface ListFilter {
 }
 
 /**
+ * What one page may weigh, as Lambda carries it: a Lambda may answer at most 6 MB (API
+ * Gateway 10 MB), and the body travels inside Lambda's answer as a JSON string, escaped once
+ * more. 5 MB of objects leaves room for the envelope, the headers and an older API version's
+ * shape. One object alone weighs under 3 MB (an item stores at most 400 KB, and no stored
+ * byte takes more than seven in the escaped JSON: a control character, `\\u0001`), and a
+ * page always takes its first object, so a page is never empty while objects remain.
+ */
+export const MAX_PAGE_BYTES = 5 * 1024 * 1024;
+
+/** An object's share of Lambda's answer: its JSON, escaped again as part of the body string. */
+export function answerBytes(object: unknown): number {
+  return Buffer.byteLength(JSON.stringify(JSON.stringify(object)));
+}
+
+/**
  * One page of a list, newest first. Objects sort by id (a KSUID, so by creation time); the
  * cursor is a key condition on the id, so the cursor object need not exist, and one item
- * more than the page is read to learn whether another page follows. Without a filter that
- * is one Query; with one, Queries go on until the page is full or the list ends.
+ * more than the page is read to learn whether another page follows.
+ *
+ * A page holds `limit` objects whenever that many exist past the cursor, unless they would
+ * weigh more than MAX_PAGE_BYTES: then it stops before the object that would cross it, and
+ * says has_next. A Query reads at most 1 MB (and a filter may drop what it read), so Queries
+ * go on from where the last stopped until the page is full or the list ends. Without a
+ * filter each Query asks only for what the page still lacks: a page of small objects is one
+ * Query that reads limit + 1 items.
  */
 export async function queryPage<T>(options: {
   kind: IdKind;
@@ -65,7 +86,9 @@ export async function queryPage<T>(options: {
   }
   const backwards = param === 'ending_before' && cursor !== undefined;
   const idCondition = cursor === undefined ? '' : backwards ? ' AND #id > :cursor' : ' AND #id < :cursor';
-  const found: Record<string, unknown>[] = [];
+  const objects: T[] = [];
+  let bytes = 0;
+  let hasNext = false;
   let startKey: Record<string, unknown> | undefined;
   do {
     const result = await db().send(
@@ -85,14 +108,26 @@ export async function queryPage<T>(options: {
           ...filter?.values,
         },
         ScanIndexForward: backwards,
-        Limit: filter && !filter.dropsFew ? Math.max(request.limit + 1, 100) : request.limit + 1,
+        Limit: filter && !filter.dropsFew ? Math.max(request.limit + 1, 100) : request.limit + 1 - objects.length,
         ExclusiveStartKey: startKey,
       }),
     );
-    found.push(...(result.Items ?? []));
+    for (const item of result.Items ?? []) {
+      if (objects.length === request.limit) {
+        hasNext = true;
+        break;
+      }
+      const object = fromItem(item);
+      const weight = answerBytes(object);
+      if (objects.length > 0 && bytes + weight > MAX_PAGE_BYTES) {
+        hasNext = true;
+        break;
+      }
+      objects.push(object);
+      bytes += weight;
+    }
     startKey = result.LastEvaluatedKey;
-  } while (filter && startKey && found.length <= request.limit);
-  const items = found.slice(0, request.limit);
-  if (backwards) items.reverse();
-  return { has_next: found.length > request.limit, data: items.map(fromItem) };
+  } while (!hasNext && startKey);
+  if (backwards) objects.reverse();
+  return { has_next: hasNext, data: objects };
 }

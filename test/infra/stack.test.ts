@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnResource } from 'aws-cdk-lib';
@@ -23,6 +23,8 @@ import { routeList } from '#shared/api/routes';
 import { TABLE_DEFINITION } from '#shared/platform/table';
 
 const STAGE = 'test';
+/** Settings that only the local stack's process honours (shared/webhooks/settings.ts); no deployed function may carry one. */
+const LOCAL_ONLY_SETTINGS = ['OSMA_WEBHOOK_ALLOW_LOOPBACK', 'OSMA_WEBHOOK_SENDER_FAULT'];
 const WRITE_ACTION = /PutItem|UpdateItem|DeleteItem|TransactWrite|BatchWrite/;
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string }>;
@@ -638,6 +640,20 @@ describe('OsmaStack', () => {
     expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
   });
 
+  it('gives no deployed function a local-only setting, and the stage name, never local, as OSMA_STAGE', () => {
+    // Act
+    const environments = Object.values(template.findResources('AWS::Lambda::Function')).map(
+      (fn) => fn.Properties.Environment.Variables as Record<string, unknown>,
+    );
+
+    // Assess
+    expect(environments).toHaveLength(routeList.length + 3);
+    for (const variables of environments) {
+      expect(variables.OSMA_STAGE).toBe(STAGE);
+      expect(Object.keys(variables).filter((name) => LOCAL_ONLY_SETTINGS.includes(name))).toEqual([]);
+    }
+  });
+
   it('runs a cdk-nag check that does catch findings (control)', () => {
     // Prepare
     const controlApp = new App();
@@ -651,5 +667,31 @@ describe('OsmaStack', () => {
     expect(report.violations.map((violation) => violation.ruleName)).toEqual(
       expect.arrayContaining(['AwsSolutions-S1', 'AwsSolutions-S10']),
     );
+  });
+});
+
+describe('the local stage', () => {
+  it.each(['local', 'Local', 'dev_1', '1dev', ''])('is a name no deployed stage may take, like any malformed one (%j)', (name) => {
+    expect(() => new OsmaStack(makeApp(), 'OsmaRefused', { stage: name })).toThrow(name === 'local' ? /local stack's name/ : /lowercase/);
+  });
+
+  it('is the only code that turns on the local-only settings: nothing a function bundles imports local/ or marks its process', () => {
+    // Prepare
+    const root = new URL('../../', import.meta.url);
+    const sources = (dir: string) =>
+      (readdirSync(new URL(dir, root), { recursive: true }) as string[])
+        .filter((file) => file.endsWith('.ts'))
+        .map((file) => ({ file: `${dir}${file}`, text: readFileSync(new URL(`${dir}${file}`, root), 'utf8') }));
+
+    // Act
+    const bundled = [...sources('functions/'), ...sources('shared/')];
+    const importsLocal = bundled.filter(({ text }) => /from '#local\/|import\('#local\//.test(text)).map(({ file }) => file);
+    const callsMark = /(?<!function )markLocalStack\(\)/;
+    const marks = bundled.filter(({ text }) => callsMark.test(text)).map(({ file }) => file);
+
+    // Assess
+    expect(importsLocal).toEqual([]);
+    expect(marks).toEqual([]);
+    expect(sources('local/').filter(({ text }) => callsMark.test(text)).map(({ file }) => file)).toEqual(['local/stack.ts']);
   });
 });

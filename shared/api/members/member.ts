@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/platform/config';
 import { objectFromItem } from '#shared/platform/items';
-import { db, failedConditions, isConditionFailure } from '#shared/platform/db';
+import { db, failedConditions, isConditionFailure, assertFits } from '#shared/platform/db';
 import { errors } from '#shared/platform/errors';
 import { isId, newId } from '#shared/platform/ids';
 import { queryPage, type Page, type PageRequest } from '#shared/platform/pagination';
@@ -11,7 +11,12 @@ import { ConcurrentChange, withRetries } from '#shared/platform/optimistic';
 import { mergeMetadata } from '#shared/api/metadata';
 import { scopeKey, type Scope } from '#shared/platform/table';
 import { timestamp } from '#shared/platform/time';
-import { member as memberSchema, type CreateMemberInput, type Member, type UpdateMemberInput } from '#shared/api/members/schemas';
+import {
+  member as memberSchema,
+  type CreateMemberInput,
+  type Member,
+  type UpdateMemberInput,
+} from '#shared/api/members/schemas';
 import { memberKeys } from '#shared/api/members/keys';
 
 /**
@@ -54,6 +59,8 @@ export async function createMember(scope: Scope, input: CreateMemberInput): Prom
     live_mode: scope.mode === 'live',
     metadata: mergeMetadata({}, input.metadata),
   };
+  const item = toItem(scope, member, 1);
+  assertFits('member', member, [item], Object.keys(input));
   try {
     await db().send(
       new TransactWriteCommand({
@@ -61,7 +68,7 @@ export async function createMember(scope: Scope, input: CreateMemberInput): Prom
           {
             Put: {
               TableName: tableName(),
-              Item: toItem(scope, member, 1),
+              Item: item,
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -106,7 +113,7 @@ export async function updateMember(scope: Scope, id: string, input: UpdateMember
     const next = applyUpdate(fromItem(current), input);
     if (isDeepStrictEqual(next, fromItem(current))) return next;
     next.updated_at = timestamp();
-    await writeChange(scope, current, next);
+    await writeChange(scope, current, next, Object.keys(input));
     return next;
   });
 }
@@ -116,7 +123,7 @@ export async function deleteMember(scope: Scope, id: string): Promise<Member> {
     const current = await readItem(scope, id);
     if (current.status === 'deleted') throw errors.invalidStatus(`Member ${id} is already deleted.`);
     const next = withStatus(fromItem(current), 'deleted', timestamp());
-    await writeChange(scope, current, next);
+    await writeChange(scope, current, next, []);
     return next;
   });
 }
@@ -153,10 +160,13 @@ function withStatus(member: Member, status: MemberStatus, at: string): Member {
   };
 }
 
-async function writeChange(scope: Scope, current: MemberItem, next: Member): Promise<void> {
+/** `sent`: the request's fields, to name when the member would outgrow its item. */
+async function writeChange(scope: Scope, current: MemberItem, next: Member, sent: string[]): Promise<void> {
+  const item = toItem(scope, next, current.version + 1);
+  assertFits('member', next, [item], sent);
   const put = {
     TableName: tableName(),
-    Item: toItem(scope, next, current.version + 1),
+    Item: item,
     ConditionExpression: 'version = :version',
     ExpressionAttributeValues: { ':version': current.version },
   };

@@ -96,7 +96,8 @@ function renameErrorParams(body: unknown): unknown {
     ...error,
     params: error.params.map(({ param, message }) => {
       const [head, ...rest] = param.split('.');
-      const older = head !== undefined ? RENAMED_PARAMS[head] : undefined;
+      // Own keys only: a parameter named `constructor` or `toString` is no renamed one.
+      const older = head !== undefined && Object.hasOwn(RENAMED_PARAMS, head) ? RENAMED_PARAMS[head] : undefined;
       if (!older) return { param, message };
       const renamed = [older, ...rest].join('.');
       return { param: renamed, message: message.split(param).join(renamed) };

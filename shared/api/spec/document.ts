@@ -107,10 +107,10 @@ function answerHeaders(route: RouteDefinition, kind: 'handler' | 'gateway' | 'ra
 }
 
 function badRequestReason(route: RouteDefinition): string {
-  const { path, query, body } = route.request;
+  // A route that declares no query or body takes none, so every route can name unknown ones.
   const reasons = [
-    ...(path || query || body ? ['invalid or unknown parameters'] : []),
-    ...(body ? ['a body that is not a JSON object'] : []),
+    'invalid or unknown parameters',
+    route.request.body ? 'a body that is not a JSON object' : 'a body other than none or `{}`',
     `a malformed or too early ${VERSION_HEADER}`,
   ];
   const sentence = reasons.length > 1 ? `${reasons.slice(0, -1).join(', ')} or ${reasons.at(-1)}` : reasons[0]!;

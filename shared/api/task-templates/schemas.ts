@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { timestampSchema } from '#shared/api/schemas';
+import { timestampSchema, storableObject } from '#shared/api/schemas';
 
 export const templateReference = z
   .string()
@@ -10,8 +10,7 @@ export const templateReference = z
 
 // Whether it is a usable JSON Schema is checked by the template module, so that only the
 // functions that need a JSON Schema validator bundle one.
-const parametersSchema = z
-  .record(z.string(), z.unknown())
+const parametersSchema = storableObject('parameters')
   .meta({ description: "A JSON Schema (draft-07) that a task's parameters must satisfy." });
 
 export const taskTemplate = z

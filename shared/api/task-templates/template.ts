@@ -3,14 +3,19 @@ import { isDeepStrictEqual } from 'node:util';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/platform/config';
 import { objectFromItem } from '#shared/platform/items';
-import { db, failedConditions } from '#shared/platform/db';
+import { assertFits, db, failedConditions } from '#shared/platform/db';
 import { errors } from '#shared/platform/errors';
 import { schemaProblem } from '#shared/api/json-schema';
 import { newId } from '#shared/platform/ids';
 import { queryPage, type Page, type PageRequest } from '#shared/platform/pagination';
 import { scopeKey, type Scope } from '#shared/platform/table';
 import { timestamp } from '#shared/platform/time';
-import { taskTemplate, type CreateTaskTemplateInput, type TaskTemplate, type UpdateTaskTemplateInput } from '#shared/api/task-templates/schemas';
+import {
+  taskTemplate,
+  type CreateTaskTemplateInput,
+  type TaskTemplate,
+  type UpdateTaskTemplateInput,
+} from '#shared/api/task-templates/schemas';
 import { templateKeys } from '#shared/api/task-templates/keys';
 
 export const fromItem = objectFromItem(taskTemplate);
@@ -33,7 +38,7 @@ export async function createTaskTemplate(scope: Scope, input: CreateTaskTemplate
     updated_at: now,
   };
   try {
-    await writeVersion(scope, template, 'attribute_not_exists(pk)');
+    await writeVersion(scope, template, Object.keys(input), 'attribute_not_exists(pk)');
   } catch (error) {
     if (failedConditions(error)?.length) {
       throw errors.alreadyExists(`A task template with the reference '${input.reference}' already exists.`, 'reference');
@@ -70,7 +75,7 @@ export async function updateTaskTemplate(scope: Scope, reference: string, input:
   next.version = current.version + 1;
   next.updated_at = timestamp();
   try {
-    await writeVersion(scope, next, 'version = :previous', { ':previous': current.version });
+    await writeVersion(scope, next, Object.keys(input), 'version = :previous', { ':previous': current.version });
   } catch (error) {
     if (failedConditions(error)?.length) {
       throw errors.concurrentChange();
@@ -89,37 +94,31 @@ export function listTaskTemplates(scope: Scope, request: PageRequest): Promise<P
   });
 }
 
-/** The latest item and the immutable version item, in one transaction. */
+/**
+ * The latest item and the immutable version item, in one transaction. Both carry the whole
+ * template, so both must fit (`sent`: the request's fields, to name).
+ */
 async function writeVersion(
   scope: Scope,
   template: TaskTemplate,
+  sent: string[],
   condition: string,
   values?: Record<string, unknown>,
 ): Promise<void> {
+  const latest = {
+    ...templateKeys.latest(scope, template.reference),
+    gsi1pk: templateKeys.listIndex(scope),
+    gsi1sk: template.id,
+    entity: 'task_template',
+    ...template,
+  };
+  const version = { ...templateKeys.version(scope, template.reference, template.version), entity: 'task_template_version', ...template };
+  assertFits('task template', template, [latest, version], sent);
   await db().send(
     new TransactWriteCommand({
       TransactItems: [
-        {
-          Put: {
-            TableName: tableName(),
-            Item: {
-              ...templateKeys.latest(scope, template.reference),
-              gsi1pk: templateKeys.listIndex(scope),
-              gsi1sk: template.id,
-              entity: 'task_template',
-              ...template,
-            },
-            ConditionExpression: condition,
-            ExpressionAttributeValues: values,
-          },
-        },
-        {
-          Put: {
-            TableName: tableName(),
-            Item: { ...templateKeys.version(scope, template.reference, template.version), entity: 'task_template_version', ...template },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
+        { Put: { TableName: tableName(), Item: latest, ConditionExpression: condition, ExpressionAttributeValues: values } },
+        { Put: { TableName: tableName(), Item: version, ConditionExpression: 'attribute_not_exists(pk)' } },
       ],
     }),
   );

@@ -1,17 +1,27 @@
 import * as z from 'zod';
-import { listQuery, metadataInput, metadataOutput, statusTransition, timestampSchema } from '#shared/api/schemas';
+import {
+  listQuery,
+  metadataInput,
+  metadataOutput,
+  statusTransition,
+  timestampSchema,
+  storableObject,
+} from '#shared/api/schemas';
 
 export const TASK_STATUSES = ['ready', 'in_progress', 'completed', 'deleted'] as const;
 export const TASK_PRIORITIES = ['routine', 'time_sensitive', 'high_priority', 'urgent'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 const taskStatus = z.enum(TASK_STATUSES);
-const MAX_JSON_BYTES = 64_000;
+const MAX_JSON_CHARACTERS = 64_000;
 
-/** Free-form JSON objects (parameters, data) up to a size that keeps a task well inside one item. */
+/**
+ * Free-form JSON objects (parameters, data), each bounded in characters of JSON. Characters,
+ * not bytes: the task as a whole is held to the store's item size when it is written.
+ */
 const jsonObject = (param: string) =>
-  z.record(z.string(), z.unknown()).refine((value) => JSON.stringify(value).length <= MAX_JSON_BYTES, {
-    error: `${param} can be at most ${MAX_JSON_BYTES} bytes of JSON`,
+  storableObject(param).refine((value) => JSON.stringify(value).length <= MAX_JSON_CHARACTERS, {
+    error: `${param} can be at most ${MAX_JSON_CHARACTERS} characters of JSON`,
   });
 
 const httpUrl = z

@@ -4,7 +4,7 @@ import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/platform/config';
 import { objectFromItem } from '#shared/platform/items';
-import { batchGet, cancelledItem, db, failedConditions } from '#shared/platform/db';
+import { batchGet, cancelledItem, db, failedConditions, assertFits } from '#shared/platform/db';
 import { errors } from '#shared/platform/errors';
 import { eventItem, type EventType } from '#shared/api/webhooks/outbox';
 import { assertFileReferences } from '#shared/api/tasks/file-references';
@@ -17,7 +17,14 @@ import { queryPage, type ListFilter, type ListSource, type Page } from '#shared/
 import { scopeKey, type Scope } from '#shared/platform/table';
 import { templateKeys } from '#shared/api/task-templates/keys';
 import type { TaskTemplate } from '#shared/api/task-templates/schemas';
-import { task as taskSchema, type CreateTaskInput, type ListTasksQuery, type Task, type TaskStatus, type UpdateTaskInput } from '#shared/api/tasks/schemas';
+import {
+  task as taskSchema,
+  type CreateTaskInput,
+  type ListTasksQuery,
+  type Task,
+  type TaskStatus,
+  type UpdateTaskInput,
+} from '#shared/api/tasks/schemas';
 import { timestamp } from '#shared/platform/time';
 import { userKeys } from '#shared/api/users/keys';
 import { taskKeys } from '#shared/api/tasks/keys';
@@ -89,7 +96,12 @@ export async function createTask(scope: Scope, input: CreateTaskInput): Promise<
     updated_at: now,
     status_transitions: [],
   };
-  await commit(scope, task, 'tasks.created', { version: 0, checkMember: task.member, checkUser: task.assigned_to });
+  await commit(scope, task, 'tasks.created', {
+    version: 0,
+    sent: Object.keys(input),
+    checkMember: task.member,
+    checkUser: task.assigned_to,
+  });
   return task;
 }
 
@@ -134,7 +146,11 @@ export async function updateTask(scope: Scope, id: string, input: UpdateTaskInpu
     if (isDeepStrictEqual(moved, fromItem(current))) return moved;
     moved.updated_at = timestamp();
     const event: EventType = moved.status === 'completed' ? 'tasks.completed' : 'tasks.updated';
-    await commit(scope, moved, event, { version: current.version, checkUser: assigneeChanges ? moved.assigned_to : null });
+    await commit(scope, moved, event, {
+      version: current.version,
+      sent: Object.keys(input),
+      checkUser: assigneeChanges ? moved.assigned_to : null,
+    });
     return moved;
   });
 }
@@ -144,7 +160,7 @@ export async function deleteTask(scope: Scope, id: string): Promise<Task> {
     const current = await readItem(scope, id);
     refuseIfFinished(current);
     const deleted = moveTo(fromItem(current), 'deleted');
-    await commit(scope, deleted, 'tasks.deleted', { version: current.version });
+    await commit(scope, deleted, 'tasks.deleted', { version: current.version, sent: [] });
     return deleted;
   });
 }
@@ -263,24 +279,28 @@ const userNotPermitted = (id: string, status: string) =>
  * The one write of a task change: the task (conditional on the version read), its event,
  * and checks that the member and assignee it now relies on exist and are fit. A failed check
  * hands back the item it checked (or nothing, when there is none), which names the error.
+ * Both items carry the whole task, so both must fit (`sent`: the request's fields, to name).
  */
 async function commit(
   scope: Scope,
   task: Task,
   event: EventType,
-  options: { version: number; checkMember?: string | null; checkUser?: string | null },
+  options: { version: number; sent: string[]; checkMember?: string | null; checkUser?: string | null },
 ): Promise<void> {
+  const taskItem = toItem(scope, task, options.version + 1);
+  const outboxItem = eventItem(scope, event, task);
+  assertFits('task', task, [taskItem, outboxItem], options.sent);
   const items: TransactItem[] = [
     {
       Put: {
         TableName: tableName(),
-        Item: toItem(scope, task, options.version + 1),
+        Item: taskItem,
         ...(options.version === 0
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
           : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': options.version } }),
       },
     },
-    { Put: { TableName: tableName(), Item: eventItem(scope, event, task) } },
+    { Put: { TableName: tableName(), Item: outboxItem } },
   ];
   const checks: ((checked: Record<string, unknown> | undefined) => Error)[] = [];
   if (options.checkMember) {

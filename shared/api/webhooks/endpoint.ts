@@ -2,7 +2,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/platform/config';
-import { db, isConditionFailure } from '#shared/platform/db';
+import { db, isConditionFailure, assertFits } from '#shared/platform/db';
 import { errors } from '#shared/platform/errors';
 import type { EventType } from '#shared/api/webhooks/outbox';
 import { isId, newId } from '#shared/platform/ids';
@@ -107,6 +107,7 @@ export async function createEndpoint(scope: Scope, input: CreateWebhookEndpointI
     consecutive_failed_deliveries: 0,
   };
   item.sk = item.id;
+  assertFits('webhook endpoint', fromItem(item), [item], Object.keys(input));
   await db().send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
   return { ...fromItem(item), secret: item.secret };
 }
@@ -177,7 +178,7 @@ export async function updateEndpoint(scope: Scope, id: string, input: UpdateWebh
     }
     if (isDeepStrictEqual(fromItem(next), fromItem(current))) return fromItem(current);
     next.updated_at = timestamp();
-    await writeNext(current, next);
+    await writeNext(current, next, Object.keys(input));
     return fromItem(next);
   });
 }
@@ -197,7 +198,7 @@ export async function rotateSecret(scope: Scope, id: string): Promise<WebhookEnd
       previous_secret_expires_at: Math.floor(now / 1000) + PREVIOUS_SECRET_VALIDITY_SECONDS,
       updated_at: timestamp(new Date(now)),
     };
-    await writeNext(current, next);
+    await writeNext(current, next, []);
     return { ...fromItem(next, now), secret: next.secret };
   });
 }
@@ -223,12 +224,15 @@ export async function deleteEndpoint(scope: Scope, id: string): Promise<WebhookE
   });
 }
 
-async function writeNext(current: EndpointItem, next: EndpointItem): Promise<void> {
+/** `sent`: the request's fields, to name when the endpoint would outgrow its item. */
+async function writeNext(current: EndpointItem, next: EndpointItem, sent: string[]): Promise<void> {
+  const item = { ...next, version: current.version + 1 };
+  assertFits('webhook endpoint', fromItem(item), [item], sent);
   try {
     await db().send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...next, version: current.version + 1 },
+        Item: item,
         ConditionExpression: 'version = :version',
         ExpressionAttributeValues: { ':version': current.version },
       }),

@@ -1,4 +1,4 @@
-import { stage } from '#shared/platform/config';
+import { isLocalStack } from '#shared/platform/config';
 import { parseRetrySchedule } from '#shared/api/webhooks/retry';
 import type { UrlPolicy } from '#shared/api/webhooks/url-policy';
 
@@ -47,11 +47,11 @@ export function disableAfterFailedDeliveries(): number {
 
 /**
  * OSMA_WEBHOOK_ALLOW_LOOPBACK=true lets webhook URLs use http and https to loopback
- * addresses. Honoured only when OSMA_STAGE is `local` (the local stack sets both), so a
+ * addresses. Honoured only in the local stack's process (the local stack sets it), so a
  * deployed function cannot be configured into it.
  */
 export function urlPolicy(): UrlPolicy {
-  return { allowLoopback: stage() === 'local' && process.env.OSMA_WEBHOOK_ALLOW_LOOPBACK === 'true' };
+  return { allowLoopback: isLocalStack() && process.env.OSMA_WEBHOOK_ALLOW_LOOPBACK === 'true' };
 }
 
 export function webhookQueueUrl(): string {
@@ -63,8 +63,8 @@ export function webhookQueueUrl(): string {
 /**
  * OSMA_WEBHOOK_SENDER_FAULT=crash-mid-batch makes the sender crash once, in the first batch
  * of two or more messages, right after one POST answered and before it is recorded: the
- * fault the at-least-once test needs. Honoured only when OSMA_STAGE is `local`.
+ * fault the at-least-once test needs. Honoured only in the local stack's process.
  */
 export function senderFault(): 'crash-mid-batch' | undefined {
-  return stage() === 'local' && process.env.OSMA_WEBHOOK_SENDER_FAULT === 'crash-mid-batch' ? 'crash-mid-batch' : undefined;
+  return isLocalStack() && process.env.OSMA_WEBHOOK_SENDER_FAULT === 'crash-mid-batch' ? 'crash-mid-batch' : undefined;
 }

@@ -9,8 +9,8 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
  *
  * Deployed stages allow only https to public addresses. The local stage may also allow http
  * and https to loopback, so a developer can receive events on their own machine: that is the
- * `allowLoopback` setting (OSMA_WEBHOOK_ALLOW_LOOPBACK, honoured only where OSMA_STAGE is
- * `local`). Everything else is refused there too.
+ * `allowLoopback` setting (OSMA_WEBHOOK_ALLOW_LOOPBACK, honoured only in the local stack's
+ * process: see `isLocalStack`). Everything else is refused there too.
  *
  * The URL is checked when an endpoint is created or changed, and again at every send by
  * resolving its host and checking every address; the send connects to exactly the addresses
@@ -26,8 +26,13 @@ const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
 LOOPBACK.addAddress('::1', 'ipv6');
 
-/** Addresses no webhook may reach (loopback is here too; the local stage lifts only that). */
-const FORBIDDEN = new BlockList();
+/**
+ * IPv4 addresses no webhook may reach: every block of IANA's IPv4 special-purpose address
+ * registry that is not globally reachable, multicast and the reserved 240.0.0.0/4 (loopback is
+ * here too; the local stage lifts only that). The registry's few globally reachable anycast
+ * blocks (AS112, AMT) serve no webhooks and may stay.
+ */
+const FORBIDDEN_IPV4 = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8], // "this network", 0.0.0.0
   ['10.0.0.0', 8], // RFC 1918
@@ -35,35 +40,46 @@ for (const [network, prefix] of [
   ['127.0.0.0', 8], // loopback
   ['169.254.0.0', 16], // link-local, cloud metadata (169.254.169.254)
   ['172.16.0.0', 12], // RFC 1918
-  ['192.0.0.0', 24], // IETF protocol assignments
+  ['192.0.0.0', 24], // IETF protocol assignments (DS-Lite, NAT64 discovery, ...)
   ['192.0.2.0', 24], // TEST-NET-1
-  ['192.88.99.0', 24], // 6to4 relay anycast
+  ['192.88.99.0', 24], // 6to4 relay anycast (deprecated)
   ['192.168.0.0', 16], // RFC 1918
   ['198.18.0.0', 15], // benchmarking
   ['198.51.100.0', 24], // TEST-NET-2
   ['203.0.113.0', 24], // TEST-NET-3
   ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, broadcast
+  ['240.0.0.0', 4], // reserved, limited broadcast 255.255.255.255
 ] as const) {
-  FORBIDDEN.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 128], // unspecified
-  ['::1', 128], // loopback
-  ['100::', 64], // discard-only
-  ['2001:db8::', 32], // documentation
-  ['fc00::', 7], // unique local (fd00:ec2::254, the EC2 metadata service over IPv6, is in it)
-  ['fe80::', 10], // link-local
-  ['fec0::', 10], // site-local (deprecated)
-  ['ff00::', 8], // multicast
-] as const) {
-  FORBIDDEN.addSubnet(network, prefix, 'ipv6');
+  FORBIDDEN_IPV4.addSubnet(network, prefix, 'ipv4');
 }
 
 /**
- * The IPv4 address an IPv6 address carries, for the forms that reach an IPv4 host:
- * IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96) and 6to4
- * (2002:AABB:CCDD::/48).
+ * IPv6 is judged by an allow-list: only global unicast (2000::/3) is reachable. Everything
+ * outside it is reserved, local or multicast: ::1, ::, the IPv4-compatible ::/96 and
+ * IPv4-translated ::ffff:0:0:0/96, the local-use NAT64 64:ff9b:1::/48 (whose operator chooses
+ * where the IPv4 address sits, so it cannot be judged), discard-only 100::/64, segment routing
+ * 5f00::/16, unique local fc00::/7 (fd00:ec2::254, the EC2 metadata service over IPv6, is in
+ * it), link-local fe80::/10, site-local fec0::/10 and multicast ff00::/8. The two forms that
+ * carry an IPv4 address at a fixed place are judged by that address (see `embeddedIpv4`).
+ */
+const GLOBAL_UNICAST_IPV6 = new BlockList();
+GLOBAL_UNICAST_IPV6.addSubnet('2000::', 3, 'ipv6');
+
+/** The blocks of global unicast that IANA's IPv6 special-purpose registry sets apart. */
+const FORBIDDEN_IPV6 = new BlockList();
+for (const [network, prefix] of [
+  ['2001::', 23], // IETF protocol assignments: Teredo 2001::/32 (which tunnels to an IPv4 address), benchmarking, ORCHID
+  ['2001:db8::', 32], // documentation
+  ['2002::', 16], // 6to4: reaches the IPv4 address it carries through any relay
+  ['3fff::', 20], // documentation
+] as const) {
+  FORBIDDEN_IPV6.addSubnet(network, prefix, 'ipv6');
+}
+
+/**
+ * The IPv4 address an IPv6 address carries where a host reaches that IPv4 address:
+ * IPv4-mapped (::ffff:a.b.c.d, which a dual-stack socket connects to over IPv4) and the
+ * well-known NAT64 prefix (64:ff9b::a.b.c.d, translated by the network).
  */
 export function embeddedIpv4(address: string): string | undefined {
   const groups = expandIpv6(address);
@@ -71,9 +87,7 @@ export function embeddedIpv4(address: string): string | undefined {
   const v4 = (high: number, low: number) => `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
   const zeros = (from: number, to: number) => groups.slice(from, to).every((group) => group === 0);
   if (zeros(0, 5) && groups[5] === 0xffff) return v4(groups[6]!, groups[7]!);
-  if (zeros(0, 6) && (groups[6] !== 0 || groups[7]! > 1)) return v4(groups[6]!, groups[7]!);
   if (groups[0] === 0x64 && groups[1] === 0xff9b && zeros(2, 6)) return v4(groups[6]!, groups[7]!);
-  if (groups[0] === 0x2002) return v4(groups[1]!, groups[2]!);
   return undefined;
 }
 
@@ -110,13 +124,18 @@ export function forbiddenAddress(address: string, policy: UrlPolicy): string | u
   const family = isIP(address);
   if (family === 0) return `${address} is not an IP address`;
   if (policy.allowLoopback && isLoopbackAddress(address)) return undefined;
-  const v4 = family === 6 ? embeddedIpv4(address) : address;
-  const forbidden =
-    v4 !== undefined ? FORBIDDEN.check(v4, 'ipv4') : FORBIDDEN.check(address.split('%')[0]!, 'ipv6');
-  if (!forbidden) return undefined;
+  if (isPublicAddress(address, family)) return undefined;
   return isLoopbackAddress(address)
     ? `it resolves to a loopback address (${address})`
     : `it resolves to a private, link-local or reserved address (${address})`;
+}
+
+function isPublicAddress(address: string, family: number): boolean {
+  if (family === 4) return !FORBIDDEN_IPV4.check(address, 'ipv4');
+  const v4 = embeddedIpv4(address);
+  if (v4 !== undefined) return !FORBIDDEN_IPV4.check(v4, 'ipv4');
+  const bare = address.split('%')[0]!;
+  return GLOBAL_UNICAST_IPV6.check(bare, 'ipv6') && !FORBIDDEN_IPV6.check(bare, 'ipv6');
 }
 
 function isLoopbackName(hostname: string): boolean {
