@@ -90,6 +90,15 @@ describe('layers', () => {
   });
 });
 
+describe('configuration', () => {
+  it('is read from the environment only through shared/platform/config.ts', () => {
+    const readers = [...sourceFiles('shared'), ...sourceFiles('functions')].filter(
+      (file) => file !== 'shared/platform/config.ts' && /process\.env\b/.test(readFileSync(join(ROOT, file), 'utf8')),
+    );
+    expect(readers).toEqual([]);
+  });
+});
+
 describe('route handlers', () => {
   it('are each built from their own route, in the file the route names', async () => {
     for (const route of routeList) {

@@ -1,3 +1,5 @@
+import { integerSetting, optionalSetting, requiredSetting, type Environment } from '#shared/platform/config';
+
 /**
  * File settings, read from the environment (the same names in Lambda and in the local stack),
  * with defaults that suit most organizations. A bad value is a deployment mistake: it fails
@@ -27,44 +29,23 @@ const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 const MAX_SINGLE_PUT_BYTES = 5 * 1024 ** 3;
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
 
-export function fileSettings(env: NodeJS.ProcessEnv = process.env): FileSettings {
+export function fileSettings(env?: Environment): FileSettings {
+  const seconds = (name: string, fallback: number) => integerSetting(name, { fallback, max: MAX_PRESIGN_SECONDS }, env);
   return {
-    allowedTypes: typesSetting(env, 'OSMA_FILES_ALLOWED_TYPES', FILE_SETTINGS_DEFAULTS.allowedTypes),
-    maxBytes: integerSetting(env, 'OSMA_FILES_MAX_BYTES', FILE_SETTINGS_DEFAULTS.maxBytes, MAX_SINGLE_PUT_BYTES),
-    uploadExpiresSeconds: integerSetting(
-      env,
-      'OSMA_FILES_UPLOAD_EXPIRES_SECONDS',
-      FILE_SETTINGS_DEFAULTS.uploadExpiresSeconds,
-      MAX_PRESIGN_SECONDS,
-    ),
-    downloadExpiresSeconds: integerSetting(
-      env,
-      'OSMA_FILES_DOWNLOAD_EXPIRES_SECONDS',
-      FILE_SETTINGS_DEFAULTS.downloadExpiresSeconds,
-      MAX_PRESIGN_SECONDS,
-    ),
+    allowedTypes: typesSetting('OSMA_FILES_ALLOWED_TYPES', FILE_SETTINGS_DEFAULTS.allowedTypes, env),
+    maxBytes: integerSetting('OSMA_FILES_MAX_BYTES', { fallback: FILE_SETTINGS_DEFAULTS.maxBytes, max: MAX_SINGLE_PUT_BYTES }, env),
+    uploadExpiresSeconds: seconds('OSMA_FILES_UPLOAD_EXPIRES_SECONDS', FILE_SETTINGS_DEFAULTS.uploadExpiresSeconds),
+    downloadExpiresSeconds: seconds('OSMA_FILES_DOWNLOAD_EXPIRES_SECONDS', FILE_SETTINGS_DEFAULTS.downloadExpiresSeconds),
   };
 }
 
 /** The bucket that holds files; the stack sets it on the file functions only. */
-export function filesBucket(env: NodeJS.ProcessEnv = process.env): string {
-  const bucket = env.OSMA_FILES_BUCKET;
-  if (!bucket) throw new Error('OSMA_FILES_BUCKET is not set');
-  return bucket;
+export function filesBucket(): string {
+  return requiredSetting('OSMA_FILES_BUCKET');
 }
 
-function integerSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new Error(`${name} must be a whole number from 1 to ${max}; got '${raw}'`);
-  }
-  return value;
-}
-
-function typesSetting(env: NodeJS.ProcessEnv, name: string, fallback: string[]): string[] {
-  const raw = env[name]?.trim();
+function typesSetting(name: string, fallback: string[], env?: Environment): string[] {
+  const raw = optionalSetting(name, env);
   if (!raw) return fallback;
   const types = raw.split(',').map((type) => type.trim()).filter(Boolean);
   const bad = types.filter((type) => !MEDIA_TYPE.test(type));

@@ -1,5 +1,6 @@
 import { HeadObjectCommand, S3Client, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { filesBucket } from '#shared/api/files/settings';
+import { optionalSetting } from '#shared/platform/config';
 
 /**
  * The S3 client of the file functions, made on first use. AWS_ENDPOINT_URL_S3 is set only by
@@ -13,7 +14,7 @@ let client: S3Client | undefined;
 
 export function s3(): S3Client {
   client ??= new S3Client({
-    forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
+    forcePathStyle: optionalSetting('AWS_ENDPOINT_URL_S3') !== undefined,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });

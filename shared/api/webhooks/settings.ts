@@ -1,4 +1,4 @@
-import { isLocalStack } from '#shared/platform/config';
+import { integerSetting, isLocalStack, optionalSetting, requiredSetting } from '#shared/platform/config';
 import { parseRetrySchedule } from '#shared/api/webhooks/retry';
 import type { UrlPolicy } from '#shared/api/webhooks/url-policy';
 
@@ -29,7 +29,7 @@ let cachedSchedule: { text: string | undefined; schedule: number[] } | undefined
 
 /** OSMA_WEBHOOK_RETRY_SCHEDULE: comma-separated seconds; default 0,5,300,1800,7200,18000,36000,36000. */
 export function retrySchedule(): number[] {
-  const text = process.env.OSMA_WEBHOOK_RETRY_SCHEDULE;
+  const text = optionalSetting('OSMA_WEBHOOK_RETRY_SCHEDULE');
   if (!cachedSchedule || cachedSchedule.text !== text) cachedSchedule = { text, schedule: parseRetrySchedule(text) };
   return cachedSchedule.schedule;
 }
@@ -40,9 +40,7 @@ export function retrySchedule(): number[] {
  * between, is disabled.
  */
 export function disableAfterFailedDeliveries(): number {
-  const value = Number(process.env.OSMA_WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES ?? 5);
-  if (!Number.isInteger(value) || value < 1) throw new Error('OSMA_WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES must be a whole number >= 1');
-  return value;
+  return integerSetting('OSMA_WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES', { fallback: 5 });
 }
 
 /**
@@ -51,13 +49,11 @@ export function disableAfterFailedDeliveries(): number {
  * deployed function cannot be configured into it.
  */
 export function urlPolicy(): UrlPolicy {
-  return { allowLoopback: isLocalStack() && process.env.OSMA_WEBHOOK_ALLOW_LOOPBACK === 'true' };
+  return { allowLoopback: isLocalStack() && optionalSetting('OSMA_WEBHOOK_ALLOW_LOOPBACK') === 'true' };
 }
 
 export function webhookQueueUrl(): string {
-  const url = process.env.OSMA_WEBHOOK_QUEUE_URL;
-  if (!url) throw new Error('OSMA_WEBHOOK_QUEUE_URL is not set');
-  return url;
+  return requiredSetting('OSMA_WEBHOOK_QUEUE_URL');
 }
 
 /**
@@ -66,5 +62,5 @@ export function webhookQueueUrl(): string {
  * fault the at-least-once test needs. Honoured only in the local stack's process.
  */
 export function senderFault(): 'crash-mid-batch' | undefined {
-  return isLocalStack() && process.env.OSMA_WEBHOOK_SENDER_FAULT === 'crash-mid-batch' ? 'crash-mid-batch' : undefined;
+  return isLocalStack() && optionalSetting('OSMA_WEBHOOK_SENDER_FAULT') === 'crash-mid-batch' ? 'crash-mid-batch' : undefined;
 }
