@@ -117,12 +117,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         maxRetries: ROUTER_RETRY_ATTEMPTS,
       });
       stops.push(streamPoller.stop);
-      const sender = await import('#functions/api/webhooks/sender');
+      const { senderWithFault } = await import('#local/sender-fault');
       const queuePoller = await startQueuePoller({
         endpoint: messaging.endpoint,
         region: REGION,
         queueUrl: messaging.webhookQueueUrl,
-        handler: sender.handler,
+        handler: senderWithFault(process.env.OSMA_WEBHOOK_SENDER_FAULT),
       });
       stops.push(queuePoller.stop);
     };

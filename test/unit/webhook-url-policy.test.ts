@@ -8,7 +8,7 @@ import {
   type Resolver,
 } from '#shared/api/webhooks/url-policy';
 import { markLocalStack } from '#shared/platform/config';
-import { senderFault, urlPolicy } from '#shared/api/webhooks/settings';
+import { urlPolicy } from '#shared/api/webhooks/settings';
 
 const deployed = { allowLoopback: false };
 const local = { allowLoopback: true };
@@ -210,21 +210,14 @@ describe('the local-only settings', () => {
 
   it('are off whatever the environment says, until the local stack marks its own process', () => {
     // Prepare: what a deployment could set
-    Object.assign(process.env, {
-      OSMA_STAGE: 'local',
-      OSMA_WEBHOOK_ALLOW_LOOPBACK: 'true',
-      OSMA_WEBHOOK_SENDER_FAULT: 'crash-mid-batch',
-    });
+    Object.assign(process.env, { OSMA_STAGE: 'local', OSMA_WEBHOOK_ALLOW_LOOPBACK: 'true' });
 
     // Act
     const deployedPolicy = urlPolicy();
-    const deployedFault = senderFault();
     markLocalStack();
 
     // Assess
     expect(deployedPolicy).toEqual({ allowLoopback: false });
-    expect(deployedFault).toBeUndefined();
     expect(urlPolicy()).toEqual({ allowLoopback: true });
-    expect(senderFault()).toBe('crash-mid-batch');
   });
 });

@@ -2,9 +2,9 @@ import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '#shared/platform/logger';
 import { sqs } from '#shared/platform/queue';
-import { deliver } from '#shared/api/webhooks/deliver';
+import { deliver, type DeliveryHooks } from '#shared/api/webhooks/deliver';
 import type { DeliveryMessage } from '#shared/api/webhooks/fan-out';
-import { senderFault, webhookQueueUrl } from '#shared/api/webhooks/settings';
+import { webhookQueueUrl } from '#shared/api/webhooks/settings';
 
 /**
  * The webhook sender: each message of the batch is one attempt, all in parallel, and each
@@ -14,28 +14,18 @@ import { senderFault, webhookQueueUrl } from '#shared/api/webhooks/settings';
  * error leaves the message to come back after the queue's visibility timeout, and the
  * dead-letter queue takes whatever keeps failing.
  */
-let faultUsed = false;
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => sendBatch(event);
 
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  const hooks: { afterPost?: () => void } = {};
-  let crash: Promise<never> | undefined;
-  if (senderFault() && !faultUsed && event.Records.length >= 2) {
-    crash = new Promise<never>((_, reject) => {
-      hooks.afterPost = () => {
-        if (faultUsed) return;
-        faultUsed = true;
-        const error = new Error('injected fault (OSMA_WEBHOOK_SENDER_FAULT): the sender crashed mid-batch');
-        reject(error);
-        throw error;
-      };
-    });
-  }
-  const work = Promise.all(event.Records.map((record) => handleRecord(record, hooks)));
-  const failures = (crash ? await Promise.race([work, crash]) : await work).filter((failure) => failure !== undefined);
-  return { batchItemFailures: failures };
-};
+/**
+ * One batch; `hooks` lets the local stack observe a delivery between its POST and its record
+ * (its fault injection, in local/), and is empty in the deployed handler.
+ */
+export async function sendBatch(event: SQSEvent, hooks: DeliveryHooks = {}): Promise<SQSBatchResponse> {
+  const failures = await Promise.all(event.Records.map((record) => handleRecord(record, hooks)));
+  return { batchItemFailures: failures.filter((failure) => failure !== undefined) };
+}
 
-async function handleRecord(record: SQSRecord, hooks: { afterPost?: () => void }): Promise<SQSBatchItemFailure | undefined> {
+async function handleRecord(record: SQSRecord, hooks: DeliveryHooks): Promise<SQSBatchItemFailure | undefined> {
   const failure = { itemIdentifier: record.messageId };
   let message: DeliveryMessage;
   try {

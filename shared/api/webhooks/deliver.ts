@@ -29,7 +29,12 @@ const DONE: Outcome = { kind: 'done' };
 /** A message this far from its due time is early: it goes back to sleep. */
 const EARLY_SLACK_MS = 1_000;
 
-export async function deliver(message: DeliveryMessage, hooks: { afterPost?: () => void } = {}): Promise<Outcome> {
+/** Points where a caller may watch a delivery: after its POST answered, before it is recorded. */
+export interface DeliveryHooks {
+  afterPost?: () => void;
+}
+
+export async function deliver(message: DeliveryMessage, hooks: DeliveryHooks = {}): Promise<Outcome> {
   const scope: Scope = { organizationId: message.organization_id, mode: message.mode };
   const context = { event_id: message.event, endpoint_id: message.endpoint, resend: message.resend };
   const { event, endpoint, delivery } = await loadForDelivery(scope, message.event, message.endpoint);

@@ -55,12 +55,3 @@ export function urlPolicy(): UrlPolicy {
 export function webhookQueueUrl(): string {
   return requiredSetting('OSMA_WEBHOOK_QUEUE_URL');
 }
-
-/**
- * OSMA_WEBHOOK_SENDER_FAULT=crash-mid-batch makes the sender crash once, in the first batch
- * of two or more messages, right after one POST answered and before it is recorded: the
- * fault the at-least-once test needs. Honoured only in the local stack's process.
- */
-export function senderFault(): 'crash-mid-batch' | undefined {
-  return isLocalStack() && optionalSetting('OSMA_WEBHOOK_SENDER_FAULT') === 'crash-mid-batch' ? 'crash-mid-batch' : undefined;
-}
