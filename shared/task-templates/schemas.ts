@@ -12,7 +12,7 @@ export const templateReference = z
 // functions that need a JSON Schema validator bundle one.
 const parametersSchema = z
   .record(z.string(), z.unknown())
-  .meta({ description: "A JSON Schema (draft-07) that a task's parameters must satisfy." });
+  .meta({ description: "A JSON Schema (a subset of draft-07) that a task's parameters must satisfy." });
 
 export const taskTemplate = z
   .object({

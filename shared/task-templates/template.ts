@@ -5,7 +5,7 @@ import { tableName } from '#shared/config';
 import { objectFromItem } from '#shared/items';
 import { db, failedConditions } from '#shared/db';
 import { errors } from '#shared/errors';
-import { schemaProblem } from '#shared/json-schema';
+import { schemaProblems } from '#shared/json-schema';
 import { newId } from '#shared/ids';
 import { queryPage, type Page, type PageRequest } from '#shared/pagination';
 import { scopeKey, type Scope } from '#shared/table';
@@ -141,6 +141,6 @@ async function writeVersion(
 }
 
 function checkSchema(parameters: object | null | undefined): void {
-  const problem = parameters ? schemaProblem(parameters) : undefined;
-  if (problem) throw errors.invalidParams([{ param: 'parameters', message: problem }]);
+  const problems = parameters ? schemaProblems(parameters) : [];
+  if (problems.length) throw errors.invalidParams(problems);
 }

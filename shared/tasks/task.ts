@@ -218,6 +218,7 @@ function moveTo(task: Task, status: TaskStatus): Task {
 function checkParameters(template: TaskTemplate, parameters: Record<string, unknown>): void {
   if (!template.parameters) return;
   const problems = schemaErrors(template.parameters, parameters, 'parameters');
+  if (!problems) throw errors.templateSchemaUnsupported(template.reference, template.version);
   if (problems.length) throw errors.invalidParams(problems);
 }
 
