@@ -204,3 +204,25 @@ describe('a template schema that could crash or stall is refused when saved', ()
     expect(after.body).toMatchObject({ version: 1, parameters: { type: 'object' } });
   });
 });
+
+describe('template references in the path', () => {
+  it('are held to the rule of created references, so a version item is never read as a template', async () => {
+    const reference = uniqueReference('pathref');
+    await createTemplate({ type: 'object' }, org.testKey, reference);
+    await post(`/task_templates/${reference}`, { name: 'Second' });
+
+    const versionItem = await call('GET', `/task_templates/${reference}%23v000001`, { key: org.testKey });
+    const updateVersionItem = await post(`/task_templates/${reference}%23v000001`, { name: 'Third' });
+    const taskOnVersionItem = await createTask(`${reference}#v000001`, {});
+    const tooLong = await call('GET', `/task_templates/${'a'.repeat(1_100)}`, { key: org.testKey });
+    const latest = await call('GET', `/task_templates/${reference}`, { key: org.testKey });
+
+    expect(versionItem.status).toBe(404);
+    expect(versionItem.body.code).toBe('resource_not_found');
+    expect(updateVersionItem.status).toBe(404);
+    expect(taskOnVersionItem.status).toBe(400);
+    expect(taskOnVersionItem.body.code).toBe('task_template_not_found');
+    expect(tooLong.status).toBe(404);
+    expect(latest.body).toMatchObject({ version: 2, name: 'Second' });
+  });
+});
