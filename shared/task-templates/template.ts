@@ -5,12 +5,12 @@ import { tableName } from '#shared/config';
 import { objectFromItem } from '#shared/items';
 import { assertFits, db, failedConditions } from '#shared/db';
 import { errors } from '#shared/errors';
-import { schemaProblem } from '#shared/json-schema';
+import { schemaProblems } from '#shared/json-schema';
 import { newId } from '#shared/ids';
 import { queryPage, type Page, type PageRequest } from '#shared/pagination';
 import { scopeKey, type Scope } from '#shared/table';
 import { timestamp } from '#shared/time';
-import { taskTemplate, type CreateTaskTemplateInput, type TaskTemplate, type UpdateTaskTemplateInput } from '#shared/task-templates/schemas';
+import { isTemplateReference, taskTemplate, type CreateTaskTemplateInput, type TaskTemplate, type UpdateTaskTemplateInput } from '#shared/task-templates/schemas';
 
 /**
  * Task templates, versioned. The latest version is the item under the template's
@@ -60,6 +60,8 @@ export async function createTaskTemplate(scope: Scope, input: CreateTaskTemplate
 
 /** The latest version, or the given one. */
 export async function getTaskTemplate(scope: Scope, reference: string, version?: number): Promise<TaskTemplate> {
+  // A reference no template can have (`name#v000001` is a version's key) names none.
+  if (!isTemplateReference(reference)) throw templateNotFound(reference);
   const key = version === undefined ? templateKeys.latest(scope, reference) : templateKeys.version(scope, reference, version);
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
   if (!Item) {
@@ -135,6 +137,6 @@ async function writeVersion(
 }
 
 function checkSchema(parameters: object | null | undefined): void {
-  const problem = parameters ? schemaProblem(parameters) : undefined;
-  if (problem) throw errors.invalidParams([{ param: 'parameters', message: problem }]);
+  const problems = parameters ? schemaProblems(parameters) : [];
+  if (problems.length) throw errors.invalidParams(problems);
 }
