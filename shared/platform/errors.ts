@@ -108,6 +108,11 @@ export const errors = {
   /** An object named in the body (not the URL) that has no code of its own in the spec. */
   bodyReferenceNotFound: (param: string, message: string) =>
     new InvalidRequestError(400, message, 'resource_not_found', [{ param, message }]),
+  /** A template saved before the schema rules, whose schema they now refuse: its owner must update it. */
+  templateSchemaUnsupported: (reference: string, version: number) => {
+    const message = `Task template '${reference}' version ${version} has a parameters schema that is no longer supported; update the template.`;
+    return new InvalidRequestError(400, message, undefined, [{ param: 'template', message }]);
+  },
   userNotPermitted: (param: string, message: string) =>
     new InvalidRequestError(400, message, 'user_not_permitted', [{ param, message }]),
   invalidStatus: (message: string) => new InvalidRequestError(400, message, 'invalid_status'),

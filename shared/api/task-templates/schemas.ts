@@ -8,10 +8,13 @@ export const templateReference = z
   .regex(/^[A-Za-z0-9_-]+$/, { error: 'reference may contain only letters, digits, _ and -' })
   .meta({ description: 'The API reference that tasks name, unique per organization and mode.', example: 'update_blood_pressure' });
 
+/** References come also from paths and task bodies: a text that fails the rule names no template. */
+export const isTemplateReference = (text: string): boolean => templateReference.safeParse(text).success;
+
 // Whether it is a usable JSON Schema is checked by the template module, so that only the
 // functions that need a JSON Schema validator bundle one.
 const parametersSchema = storableObject('parameters')
-  .meta({ description: "A JSON Schema (draft-07) that a task's parameters must satisfy." });
+  .meta({ description: "A JSON Schema (a subset of draft-07) that a task's parameters must satisfy." });
 
 export const taskTemplate = z
   .object({

@@ -5,12 +5,13 @@ import { tableName } from '#shared/platform/config';
 import { objectFromItem } from '#shared/platform/items';
 import { assertFits, db, failedConditions } from '#shared/platform/db';
 import { errors } from '#shared/platform/errors';
-import { schemaProblem } from '#shared/api/json-schema';
+import { schemaProblems } from '#shared/api/json-schema';
 import { newId } from '#shared/platform/ids';
 import { queryPage, type Page, type PageRequest } from '#shared/platform/pagination';
 import { scopeKey, type Scope } from '#shared/platform/table';
 import { timestamp } from '#shared/platform/time';
 import {
+  isTemplateReference,
   taskTemplate,
   type CreateTaskTemplateInput,
   type TaskTemplate,
@@ -50,6 +51,8 @@ export async function createTaskTemplate(scope: Scope, input: CreateTaskTemplate
 
 /** The latest version, or the given one. */
 export async function getTaskTemplate(scope: Scope, reference: string, version?: number): Promise<TaskTemplate> {
+  // A reference no template can have (`name#v000001` is a version's key) names none.
+  if (!isTemplateReference(reference)) throw templateNotFound(reference);
   const key = version === undefined ? templateKeys.latest(scope, reference) : templateKeys.version(scope, reference, version);
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
   if (!Item) {
@@ -125,6 +128,6 @@ async function writeVersion(
 }
 
 function checkSchema(parameters: object | null | undefined): void {
-  const problem = parameters ? schemaProblem(parameters) : undefined;
-  if (problem) throw errors.invalidParams([{ param: 'parameters', message: problem }]);
+  const problems = parameters ? schemaProblems(parameters) : [];
+  if (problems.length) throw errors.invalidParams(problems);
 }

@@ -16,7 +16,6 @@ import { ConcurrentChange, withRetries } from '#shared/platform/optimistic';
 import { queryPage, type ListFilter, type ListSource, type Page } from '#shared/platform/pagination';
 import { scopeKey, type Scope } from '#shared/platform/table';
 import { templateKeys } from '#shared/api/task-templates/keys';
-import type { TaskTemplate } from '#shared/api/task-templates/schemas';
 import {
   task as taskSchema,
   type CreateTaskInput,
@@ -28,6 +27,7 @@ import {
 import { timestamp } from '#shared/platform/time';
 import { userKeys } from '#shared/api/users/keys';
 import { taskKeys } from '#shared/api/tasks/keys';
+import { isTemplateReference, type TaskTemplate } from '#shared/api/task-templates/schemas';
 
 /**
  * Tasks. One item per task in its organization and mode, sorted by id, indexed by status
@@ -227,6 +227,7 @@ function moveTo(task: Task, status: TaskStatus): Task {
 function checkParameters(template: TaskTemplate, parameters: Record<string, unknown>): void {
   if (!template.parameters) return;
   const problems = schemaErrors(template.parameters, parameters, 'parameters');
+  if (!problems) throw errors.templateSchemaUnsupported(template.reference, template.version);
   if (problems.length) throw errors.invalidParams(problems);
 }
 
@@ -244,17 +245,13 @@ async function loadReferences(
   if (member !== undefined && !isId('member', member)) throw memberNotFound(member);
   if (user !== undefined && !isId('user', user)) throw userNotFound(user);
   if (template === undefined) return {};
+  // A name no template can have (`name#v000001` is a version's key) is no template.
+  if (!isTemplateReference(template)) throw templateNotFound(scope, template);
   const latestKey = templateKeys.latest(scope, template);
   const versionKey = templateVersion !== undefined ? templateKeys.version(scope, template, templateVersion) : undefined;
   const find = await batchGet(versionKey ? [latestKey, versionKey] : [latestKey]);
   const latest = find(latestKey) as TaskTemplate | undefined;
-  if (!latest) {
-    throw errors.referenceNotFound(
-      'task_template_not_found',
-      'template',
-      `No task template with the reference '${template}' exists in ${scope.mode} mode.`,
-    );
-  }
+  if (!latest) throw templateNotFound(scope, template);
   if (!versionKey) return { template: latest };
   const found = find(versionKey) as TaskTemplate | undefined;
   if (!found) {
@@ -268,6 +265,12 @@ async function loadReferences(
   return { template: found };
 }
 
+const templateNotFound = (scope: Scope, reference: string) =>
+  errors.referenceNotFound(
+    'task_template_not_found',
+    'template',
+    `No task template with the reference '${reference}' exists in ${scope.mode} mode.`,
+  );
 const memberNotFound = (id: string) =>
   errors.referenceNotFound('member_not_found', 'member', `No member with the id '${id}' exists in this mode.`);
 const userNotFound = (id: string) =>
