@@ -2,13 +2,13 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { bareDb } from '#bench/scenarios';
 import { CapacityCapture, totals } from '#bench/support/capture';
 import { apiContext, apiEvent, benchOrganization, benchStack, log, routeHandler, type BenchOrganization } from '#bench/support/environment';
-import { rateLimiter } from '#bench/support/optional';
 import type { Row } from '#bench/support/report';
 import type { Section } from '#bench/support/section';
 import { mapLimit, median, now, percentile, ratio, round, shuffled } from '#bench/support/stats';
 import { tableName } from '#shared/config';
 import { db } from '#shared/db';
 import { newId } from '#shared/ids';
+import { takeRequest } from '#shared/middleware/rate-limit';
 import { memberKeys } from '#shared/members/member';
 import { routes } from '#shared/routes';
 import { timestamp } from '#shared/time';
@@ -133,12 +133,6 @@ async function listScaling(sizes: number[], iterations: number, rows: Row[], raw
 }
 
 async function limiterScaling(organizationCounts: number[], calls: number, rows: Row[], raw: Record<string, unknown>) {
-  const limiter = await rateLimiter();
-  if (!limiter.module) {
-    rows.push({ label: 'rate limiter under many organizations', values: {}, verdict: 'NOT MEASURED', note: limiter.reason });
-    return;
-  }
-  const { takeRequest } = limiter.module;
   const window = Date.now();
   const results = new Map<number, { times: number[]; wrong: number }>();
   for (const organizations of organizationCounts) {
