@@ -128,7 +128,7 @@ export class Api extends Construct {
     this.authorizer = new RequestAuthorizer(this, 'ApiKeyAuthorizer', {
       handler: this.authorizerFunction,
       identitySources: [IdentitySource.header(API_KEY_HEADER)],
-      // A revoked key keeps working for at most this long: the README states it.
+      // A revoked key keeps working for at most this long: docs/deploy.md states it.
       resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
     });
 
