@@ -13,13 +13,13 @@ import {
   type BenchOrganization,
   type RequestSpec,
 } from '#bench/support/environment';
-import { idempotencyPresent, IDEMPOTENCY_FILE, rateLimiter } from '#bench/support/optional';
 import { dynamoDollarsPerMillion } from '#bench/support/prices';
 import type { Row } from '#bench/support/report';
 import type { Section } from '#bench/support/section';
 import { round } from '#bench/support/stats';
 import { db } from '#shared/platform/db';
 import type { RouteDefinition } from '#shared/http/route';
+import { takeRequest } from '#shared/http/middleware/rate-limit';
 
 /**
  * DynamoDB cost per API call: one call of each route's real handler, with every DynamoDB call
@@ -43,8 +43,6 @@ interface Cost {
   write: number;
   itemsRead: number;
 }
-
-const ZERO: Cost = { read: 0, write: 0, itemsRead: 0 };
 
 /** The objects an answer returns: a list's page, or the one object. */
 function returnedObjects(response: APIGatewayProxyResult): Record<string, unknown>[] {
@@ -90,22 +88,16 @@ export const capacity: Section = async ({ routes }) => {
     });
     raw.authorizer = auth.calls;
 
-    const limiter = await rateLimiter();
-    let limiterCost: Cost = ZERO;
-    if (limiter.module) {
-      const taken = await capture.measure(() => limiter.module!.takeRequest(org.scope, 'benchCapacity', BENCH_RATE_LIMITS.test));
-      const t = totals(taken.calls);
-      limiterCost = { read: t.read, write: t.write, itemsRead: t.itemsRead };
-      rows.push({
-        label: 'rate limiter, per call',
-        values: { calls: t.calls, itemsRead: t.itemsRead, returned: null, read: t.read, write: t.write, reported: `${t.reportedRead} / ${t.reportedWrite}`, dollars: round(dynamoDollarsPerMillion(t.read, t.write), 3) },
-        verdict: 'INFO',
-        note: describe(taken.calls),
-      });
-      raw.rateLimiter = taken.calls;
-    } else {
-      rows.push({ label: 'rate limiter, per call', values: {}, verdict: 'NOT MEASURED', note: limiter.reason });
-    }
+    const taken = await capture.measure(() => takeRequest(org.scope, 'benchCapacity', BENCH_RATE_LIMITS.test));
+    const t = totals(taken.calls);
+    const limiterCost: Cost = { read: t.read, write: t.write, itemsRead: t.itemsRead };
+    rows.push({
+      label: 'rate limiter, per call',
+      values: { calls: t.calls, itemsRead: t.itemsRead, returned: null, read: t.read, write: t.write, reported: `${t.reportedRead} / ${t.reportedWrite}`, dollars: round(dynamoDollarsPerMillion(t.read, t.write), 3) },
+      verdict: 'INFO',
+      note: describe(taken.calls),
+    });
+    raw.rateLimiter = taken.calls;
 
     const measureCall = async (label: string, route: RouteDefinition, prepared: PreparedScenario, request: RequestSpec, target: BenchOrganization): Promise<Row> => {
       const handler = await routeHandler(route);
@@ -158,15 +150,12 @@ export const capacity: Section = async ({ routes }) => {
       const prepared = await scenario.prepare(org, 4 + (scenario.kind === 'create' ? 2 : 0));
       rows.push(await measureCall(`${route.method} ${route.path}`, route, prepared, prepared.request(), org));
       for (const variant of prepared.variants ?? []) rows.push(await measureCall(variant.label, route, prepared, variant.request(), org));
-      if (idempotencyPresent() && route.method === 'POST' && prepared.kind === 'create') {
+      if (route.method === 'POST' && prepared.kind === 'create') {
         const request = prepared.request();
         const keyed = { ...request, headers: { ...request.headers, 'idempotency-key': `bench-${Date.now()}-${route.operationId}` } };
         rows.push(await measureCall(`${route.operationId} with idempotency-key, first`, route, prepared, keyed, org));
         rows.push(await measureCall(`${route.operationId} with idempotency-key, replay`, route, prepared, keyed, org));
       }
-    }
-    if (!idempotencyPresent()) {
-      rows.push({ label: 'POST with idempotency-key', values: {}, verdict: 'NOT MEASURED', note: `no idempotency on this branch (${IDEMPOTENCY_FILE} is absent)` });
     }
   } finally {
     uninstall();

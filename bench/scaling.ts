@@ -1,8 +1,15 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { bareDb } from '#bench/scenarios';
 import { CapacityCapture, totals } from '#bench/support/capture';
-import { apiContext, apiEvent, benchOrganization, benchStack, log, routeHandler, type BenchOrganization } from '#bench/support/environment';
-import { rateLimiter } from '#bench/support/optional';
+import {
+  apiContext,
+  apiEvent,
+  benchOrganization,
+  benchStack,
+  log,
+  routeHandler,
+  type BenchOrganization,
+} from '#bench/support/environment';
 import type { Row } from '#bench/support/report';
 import type { Section } from '#bench/support/section';
 import { mapLimit, median, now, percentile, ratio, round, shuffled } from '#bench/support/stats';
@@ -12,6 +19,7 @@ import { newId } from '#shared/platform/ids';
 import { memberKeys } from '#shared/api/members/keys';
 import { routes } from '#shared/api/routes';
 import { timestamp } from '#shared/platform/time';
+import { takeRequest } from '#shared/http/middleware/rate-limit';
 
 /**
  * Scaling:
@@ -133,12 +141,6 @@ async function listScaling(sizes: number[], iterations: number, rows: Row[], raw
 }
 
 async function limiterScaling(organizationCounts: number[], calls: number, rows: Row[], raw: Record<string, unknown>) {
-  const limiter = await rateLimiter();
-  if (!limiter.module) {
-    rows.push({ label: 'rate limiter under many organizations', values: {}, verdict: 'NOT MEASURED', note: limiter.reason });
-    return;
-  }
-  const { takeRequest } = limiter.module;
   const window = Date.now();
   const results = new Map<number, { times: number[]; wrong: number }>();
   for (const organizations of organizationCounts) {

@@ -11,7 +11,7 @@ import { webhookScenarios } from '#bench/scenarios/webhooks';
  * dropping the keys. Warm overhead compares the two; capacity measures the real one.
  *
  * A route without a scenario is reported as "not measured: no scenario"; adding an endpoint
- * means adding its scenario in bench/scenarios/ (README › Benchmarks › Extending).
+ * means adding its scenario in bench/scenarios/ (docs/benchmarks.md).
  */
 export const scenarios: Record<string, Scenario> = {
   ...coreScenarios,

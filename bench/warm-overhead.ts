@@ -2,12 +2,21 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { bareDb, scenarios, type BareResult } from '#bench/scenarios';
 import { CapacityCapture, type CallRecord } from '#bench/support/capture';
-import { apiContext, apiEvent, BENCH_RATE_LIMITS, benchOrganization, benchStack, log, routeHandler, WORK_DIR } from '#bench/support/environment';
-import { rateLimiter } from '#bench/support/optional';
+import {
+  apiContext,
+  apiEvent,
+  BENCH_RATE_LIMITS,
+  benchOrganization,
+  benchStack,
+  log,
+  routeHandler,
+  WORK_DIR,
+} from '#bench/support/environment';
 import type { Row } from '#bench/support/report';
 import type { Section } from '#bench/support/section';
 import { median, now, percentile, ratio, round } from '#bench/support/stats';
 import { db } from '#shared/platform/db';
+import { takeRequest } from '#shared/http/middleware/rate-limit';
 
 /**
  * Warm overhead, per endpoint: the real handler (middy, validation, the envelope, the log
@@ -25,7 +34,6 @@ const sameCalls = (a: CallRecord[], b: CallRecord[]) => a.map((c) => c.detail).j
 export const warmOverhead: Section = async ({ plan, routes }) => {
   const stack = await benchStack();
   const org = await benchOrganization('Bench: warm overhead');
-  const limiter = await rateLimiter();
   const capture = new CapacityCapture(stack.dynamoDbEndpoint);
   const rows: Row[] = [];
   const raw: Record<string, unknown> = {};
@@ -60,11 +68,11 @@ export const warmOverhead: Section = async ({ plan, routes }) => {
     try {
       realCalls = (await capture.measure(real)).calls;
       // When the handler counts the request with the rate limiter, the bare one makes that call too.
-      const limited = Boolean(limiter.module) && realCalls.some((call) => call.detail.includes('RATE'));
+      const limited = realCalls.some((call) => call.detail.includes('RATE'));
       bare = async () => {
         const request = prepared.request();
         const start = now();
-        if (limited) await limiter.module!.takeRequest(org.scope, route.operationId, BENCH_RATE_LIMITS.test);
+        if (limited) await takeRequest(org.scope, route.operationId, BENCH_RATE_LIMITS.test);
         const response: BareResult = await prepared.bare(request);
         const elapsed = now() - start;
         if (response.statusCode !== route.success.status) failures.push(`bare ${response.statusCode} ${response.body.slice(0, 160)}`);

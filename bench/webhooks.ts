@@ -1,14 +1,16 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { taskBody, taskFixture } from '#bench/scenarios';
 import { benchOrganization, benchStack, log } from '#bench/support/environment';
-import { webhookAdapter, WEBHOOK_ADAPTER_FILE } from '#bench/support/optional';
 import type { Row } from '#bench/support/report';
 import type { Section } from '#bench/support/section';
 import { mapLimit, median, now, percentile, ratio, round } from '#bench/support/stats';
 import type { Scope } from '#shared/platform/table';
 import { createTask } from '#shared/api/tasks/task';
+import { createEndpoint } from '#shared/api/webhooks/endpoint';
+import { createWebhookEndpointBody } from '#shared/api/webhooks/schemas';
+import { osmaSignature, verifyOsmaSignature } from '#shared/api/webhooks/signing';
 
 /**
  * The webhook pipeline, from the write of a task (its transaction, with the outbox event,
@@ -16,36 +18,15 @@ import { createTask } from '#shared/api/tasks/task';
  * pace, and sustained events per second through one sender for a burst; then the same with
  * the receiver failing a share of first attempts (500), so that retries and their backoff show.
  *
- * The pipeline (stream poller, router, queue, sender) lands on another branch. This section
- * drives it through an adapter at bench/adapters/webhooks.ts that exports
- * `webhookBench: WebhookBenchAdapter`; without it every row says "not measured" and why.
+ * The pipeline runs as the local stack runs it: the stream poller feeds the router, the queue
+ * poller feeds one sender. The receiver checks every delivery's `osma-signature` with the
+ * project's own verifier and counts what does not verify.
  *
  * Baseline: the same signed POST sent straight from this process to the same receiver, one
  * at a time: the floor of the last hop (latency) and what one sequential sender with no
  * pipeline would sustain (events per second).
  */
-export interface WebhookBenchAdapter {
-  /** One line on what runs, e.g. "stream poller → router → SQS (fauxqs) → 1 sender". */
-  describe: string;
-  /**
-   * Runs the local delivery pipeline against the bench's local stack (the environment
-   * startLocalStack set) with exactly one sender; resolves when it runs. If the local stack
-   * already runs it, start nothing and return a stop that does nothing.
-   */
-  start(): Promise<{ stop(): Promise<void> }>;
-  /** Registers a webhook endpoint of `scope` listening to `events` at `url` (http on loopback); resolves with its signing secret. */
-  subscribe(scope: Scope, url: string, events: readonly string[]): Promise<{ secret: string }>;
-}
-
-/** DESIGN.md: `osma-signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. */
-export function signatureValid(header: string | undefined, body: string, secret: string): boolean {
-  if (!header) return false;
-  const parts = Object.fromEntries(header.split(',').map((part) => part.trim().split('=', 2) as [string, string]));
-  if (!parts.t || !parts.v1) return false;
-  const expected = createHmac('sha256', secret).update(`${parts.t}.${body}`).digest();
-  const given = Buffer.from(parts.v1, 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
+const PIPELINE = 'outbox item → DynamoDB Local stream poller → router → SQS (fauxqs) → queue poller → 1 sender';
 
 /** A webhook receiver on loopback that can fail a share of first attempts. */
 class Receiver {
@@ -75,7 +56,8 @@ class Receiver {
         const id = event.id ?? '';
         const attempt = (this.attempts.get(id) ?? 0) + 1;
         this.attempts.set(id, attempt);
-        if (this.secret && !signatureValid(req.headers['osma-signature'] as string | undefined, raw, this.secret)) this.badSignatures += 1;
+        const signature = req.headers['osma-signature'] as string | undefined;
+        if (this.secret && !(signature && verifyOsmaSignature(signature, raw, this.secret))) this.badSignatures += 1;
         if (attempt === 1 && this.failShare > 0 && createHash('sha256').update(id).digest()[0]! / 256 < this.failShare) {
           res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"bench: failing a first attempt"}');
           return;
@@ -122,10 +104,9 @@ async function directBaseline(receiver: Receiver, count: number): Promise<{ late
   let started = now();
   for (let i = -5; i < count; i++) {
     if (i === 0) started = now();
-    const t = Math.floor(Date.now() / 1000);
-    const signature = createHmac('sha256', receiver.secret || 'direct').update(`${t}.${body}`).digest('hex');
+    const signature = osmaSignature({ timestamp: Math.floor(Date.now() / 1000), body, secrets: [receiver.secret || 'direct'] });
     const start = now();
-    const response = await fetch(receiver.url, { method: 'POST', headers: { 'content-type': 'application/json', 'osma-signature': `t=${t},v1=${signature}` }, body });
+    const response = await fetch(receiver.url, { method: 'POST', headers: { 'content-type': 'application/json', 'osma-signature': signature }, body });
     await response.text();
     if (i >= 0) latencies.push(now() - start);
   }
@@ -133,7 +114,6 @@ async function directBaseline(receiver: Receiver, count: number): Promise<{ late
 }
 
 export const webhooks: Section = async ({ plan }) => {
-  const found = await webhookAdapter<WebhookBenchAdapter>();
   const settings = [0, plan.webhooks.failShare];
   const labels = settings.map((share) => (share ? `receiver fails ${Math.round(share * 100)}% of first attempts` : 'receiver answers 2xx'));
   const section = {
@@ -150,24 +130,18 @@ export const webhooks: Section = async ({ plan }) => {
       { key: 'badSignatures', label: 'bad signatures', format: 'int' as const },
     ],
   };
-  if (!found.module) {
-    return {
-      ...section,
-      rows: labels.map((label) => ({ label, values: {}, verdict: 'NOT MEASURED' as const, note: found.reason })),
-      notes: [`The section runs once ${WEBHOOK_ADAPTER_FILE} exports webhookBench (README › Benchmarks › Extending).`],
-    };
-  }
-  const adapter = found.module;
-  await benchStack();
+  const stack = await benchStack();
   const org = await benchOrganization('Bench: webhooks');
   const fixture = await taskFixture(org);
   const receiver = new Receiver();
   await receiver.start();
-  const { secret } = await adapter.subscribe(org.scope, receiver.url, ['tasks.created']);
-  receiver.secret = secret;
-  const pipeline = await adapter.start();
+  // The endpoint is made through the same domain call the API uses; its secret signs every delivery.
+  const endpoint = await createEndpoint(org.scope, createWebhookEndpointBody.parse({ url: receiver.url, events: ['tasks.created'] }));
+  receiver.secret = endpoint.secret;
+  // The pollers stop with the bench stack.
+  await stack.startWebhookPipeline();
   const rows: Row[] = [];
-  const raw: Record<string, unknown> = { pipeline: adapter.describe };
+  const raw: Record<string, unknown> = { pipeline: PIPELINE };
   try {
     const direct = await directBaseline(receiver, Math.min(100, plan.webhooks.events));
     const directP50 = median(direct.latencies);
@@ -223,19 +197,18 @@ export const webhooks: Section = async ({ plan }) => {
         verdict: undelivered ? 'MISS' : 'INFO',
         note: [
           ...(undelivered ? [`${undelivered} events not delivered within ${plan.webhooks.timeoutSeconds} s`] : []),
-          ...(pacedBad + receiver.badSignatures ? ['some signatures did not verify with the DESIGN.md scheme'] : []),
+          ...(pacedBad + receiver.badSignatures ? ['some osma-signature headers did not verify'] : []),
         ].join('; ') || undefined,
       });
     }
   } finally {
-    await pipeline.stop();
     await receiver.stop();
   }
   return {
     ...section,
     rows,
     notes: [
-      `Pipeline: ${adapter.describe}. Latency: ${plan.webhooks.events} tasks written one every 50 ms; rate: ${plan.webhooks.events} tasks written by 8 writers at once, delivered events per second from the first write to the last 2xx. Retries are receiver-side attempts beyond the first.`,
+      `Pipeline: ${PIPELINE}. Latency: ${plan.webhooks.events} tasks written one every 50 ms; rate: ${plan.webhooks.events} tasks written by 8 writers at once, delivered events per second from the first write to the last 2xx. Retries are receiver-side attempts beyond the first.`,
       'Absolute milliseconds and events per second are in the JSON (raw).',
     ],
     raw,

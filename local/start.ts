@@ -1,7 +1,7 @@
 import { startLocalStack } from '#local/stack';
 import { retrySchedule } from '#shared/api/webhooks/settings';
 
-/** `npm start`: the whole API on this machine. Settings come from the environment (README). */
+/** `npm start`: the whole API on this machine. Settings come from the environment (docs/local-stack.md). */
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.OSMA_DATA_DIR ?? '.data';
 

@@ -277,7 +277,7 @@ export const coreScenarios: Record<string, Scenario> = {
       await makeTasks(org, fixture, 25);
       // A second member's tasks, so that the member index holds more than one member's.
       // A second member with 20 tasks, 15 of them deleted: a list of its ready tasks filters
-      // what the member index reads (README: "such a page may read more items than it returns").
+      // what the member index reads (docs/api.md: "such a page may read more items than it returns").
       const other = { ...fixture, member: (await makeMembers(org.scope, 1))[0]! };
       const otherTasks = await makeTasks(org, other, 20);
       await mapLimit(otherTasks.slice(0, 15), 8, (id) => deleteTask(org.scope, id));

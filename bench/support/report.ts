@@ -2,7 +2,7 @@
  * What a benchmark run produces: sections of rows, each row a subject with its figures (ratios
  * against a baseline measured in the same run, or counts) and a verdict against the budget.
  * The same structure is printed as a text table, written as JSON under bench/results/, and
- * rendered as the README's Markdown table (`npm run bench:report`).
+ * rendered as Markdown in docs/benchmarks/latest.md (`npm run bench:report`).
  */
 export type Verdict = 'PASS' | 'MISS' | 'INFO' | 'NOT MEASURED' | 'ERROR';
 
@@ -114,22 +114,33 @@ export function textReport(result: BenchResult): string {
     for (const r of body) lines.push(line(r));
     for (const note of section.notes) lines.push(`   * ${note}`);
   }
-  const misses = result.sections.flatMap((s) => s.rows.filter((r) => r.verdict === 'MISS').map((r) => `${s.id}: ${r.label}`));
-  lines.push('', misses.length ? `Budget missed (${misses.length}): ${misses.join('; ')}` : 'Every measured figure is within budget.');
+  const missed = misses(result);
+  lines.push('', missed.length ? `Budget missed (${missed.length}): ${missed.join('; ')}` : 'Every measured figure is within budget.');
   return lines.join('\n');
 }
 
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|');
 
-/** The same tables in Markdown, for the README. */
-export function markdownReport(result: BenchResult): string {
+/** Every row that missed its budget, as `section: row`. */
+function misses(result: BenchResult): string[] {
+  return result.sections.flatMap((s) => s.rows.filter((r) => r.verdict === 'MISS').map((r) => `${s.id}: ${r.label}`));
+}
+
+/** The same tables as a Markdown page (docs/benchmarks/latest.md); `source` names the JSON it was made from. */
+export function markdownReport(result: BenchResult, source = 'bench/results/latest.json'): string {
   const out: string[] = [];
   const m = result.machine;
   out.push(
+    '# Benchmark results',
+    '',
+    `Written by \`npm run bench:report\` from \`${source}\`; a new run replaces it, so edit neither by hand. How the bench works, how to read these tables, and what the misses mean: [benchmarks.md](../benchmarks.md).`,
+    '',
     `Run of ${result.date.slice(0, 10)} (mode \`${result.mode}\`, commit \`${result.git.commit.slice(0, 7)}\`${result.git.dirty ? ' + local changes' : ''}) on ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, ${m.java}, DynamoDB Local ${m.dynamoDbLocal}; 1-minute load average ${m.loadAverage.start.toFixed(1)} at the start and ${m.loadAverage.end.toFixed(1)} at the end (other work shared the machine). ${result.seconds.toFixed(0)} s in all.`,
   );
+  const missed = misses(result);
+  out.push('', missed.length ? `Budget missed (${missed.length}): ${missed.join('; ')}.` : 'Every measured figure is within budget.');
   for (const section of result.sections) {
-    out.push('', `#### ${section.title}`, '', `Baseline: ${section.baseline} Budget: ${section.budget}`, '');
+    out.push('', `## ${section.title}`, '', `Baseline: ${section.baseline} Budget: ${section.budget}`, '');
     out.push(`| | ${section.columns.map((c) => c.label).join(' | ')} | verdict | note |`);
     out.push(`|---|${section.columns.map(() => '---:').join('|')}|---|---|`);
     for (const row of cells(section)) out.push(`| ${row.map(escapeCell).join(' | ')} |`);

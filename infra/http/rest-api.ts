@@ -122,7 +122,7 @@ export class Api extends Construct {
     this.authorizer = new RequestAuthorizer(this, 'ApiKeyAuthorizer', {
       handler: this.authorizerFunction,
       identitySources: [IdentitySource.header(plane.authorizer.header)],
-      // A revoked key keeps working for at most this long: the docs state it.
+      // A revoked key keeps working for at most this long: docs/deploy.md states it.
       resultsCacheTtl: Duration.seconds(plane.authorizer.cacheSeconds),
     });
 

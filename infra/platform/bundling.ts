@@ -30,7 +30,7 @@ export const FUNCTION_BUNDLING = {
   banner: ESM_REQUIRE_BANNER,
   tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
   // The Node.js 22 runtime ships the AWS SDK v3; bundling it is a cold-start trade-off
-  // measured by the benchmark (`npm run bench`, README "Benchmarks").
+  // measured by the benchmark (`npm run bench`, docs/benchmarks.md).
   externalModules: ['@aws-sdk/*'],
 } as const;
 

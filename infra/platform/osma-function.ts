@@ -120,7 +120,7 @@ export class OsmaFunction extends NodejsFunction {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'Pinned to nodejs22.x on purpose (DESIGN.md): the bundles target node22 and the project is built and tested ' +
+        'Pinned to nodejs22.x on purpose (docs/deploy.md): the bundles target node22 and the project is built and tested ' +
         'on Node 20/22; moving to nodejs24.x is an upgrade to make together with the toolchain, not by default.',
     });
   }

@@ -4,7 +4,7 @@ import type { UrlPolicy } from '#shared/api/webhooks/url-policy';
 
 /**
  * Webhook settings, read from the environment with the same names in Lambda and locally
- * (the README lists them).
+ * (docs/local-stack.md lists them).
  */
 
 /** How long a receiver has to answer one POST. */
