@@ -180,7 +180,7 @@ export const coldStart: Section = async ({ plan, routes }) => {
   const notes = [
     `Ratios are medians of ${plan.coldStart.runs} fresh processes per bundle (plus one untimed load each), all bundles in shuffled order in each round. "load" is process start to a ready handler export; "import" only the bundle's import. NODE_OPTIONS=${FUNCTION_NODE_OPTIONS} as deployed.`,
     `Median milliseconds per bundle are in the JSON (raw.coldStartMs), for context only: on a shared machine they drift, the ratios much less.`,
-    'The functions create their DynamoDB client on first use (shared/db.ts), so a ready handler has not built one yet; the baseline builds it at load, as the issue defines it. The first invocation pays for the client.',
+    'The functions create their DynamoDB client on first use (shared/platform/db.ts), so a ready handler has not built one yet; the baseline builds it at load, as the issue defines it. The first invocation pays for the client.',
     'Each function is measured as it deploys: @aws-sdk/* external (from the runtime), except the file functions, which carry their own SDK.',
     ...(plan.coldStart.bundledSdk ? ['"SDK bundled" builds the same function with @aws-sdk/* inside the bundle; its ratio compares that build with the external one of the same function, whichever deploys.'] : []),
   ];

@@ -21,7 +21,7 @@ export interface OsmaStackProps extends StackProps {
  * A stage name is lowercase letters, digits and dashes, starting with a letter, and never
  * `local`: that is the local stack's name, and a deployed stage named like it would be taken
  * for it by whoever reads its logs or OSMA_STAGE. (The local-only settings do not depend on the
- * name: see `isLocalStack` in shared/config.ts.)
+ * name: see `isLocalStack` in shared/platform/config.ts.)
  */
 export function checkStageName(stage: string): void {
   if (!/^[a-z][a-z0-9-]{0,31}$/.test(stage)) {

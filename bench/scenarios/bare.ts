@@ -44,7 +44,7 @@ export interface Scenario extends ScenarioKind {
 
 let bareClient: DynamoDBDocumentClient | undefined;
 
-/** A document client of its own, with the same marshalling options as shared/db.ts. */
+/** A document client of its own, with the same marshalling options as shared/platform/db.ts. */
 export function bareDb(): DynamoDBDocumentClient {
   bareClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   return bareClient;

@@ -5,7 +5,7 @@ import type { SectionResult } from '#bench/support/report';
 export interface SectionContext {
   options: BenchOptions;
   plan: BenchPlan;
-  /** The routes of shared/routes.ts, after --routes. */
+  /** The public API's routes (shared/api/routes.ts), after --routes. */
   routes: RouteDefinition[];
 }
 

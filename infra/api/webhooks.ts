@@ -15,7 +15,7 @@ export const ROUTER_TIMEOUT_SECONDS = 30;
 export { ROUTER_RETRY_ATTEMPTS };
 
 /**
- * The table calls each function makes, and no more (shared/webhooks/fan-out.ts and
+ * The table calls each function makes, and no more (shared/api/webhooks/fan-out.ts and
  * deliver.ts). A new call in that code needs its action here: the local stack has no IAM.
  */
 export const ROUTER_TABLE_ACTIONS: readonly TableAction[] = ['dynamodb:Query'];

@@ -165,7 +165,7 @@ export class OsmaFunction extends NodejsFunction {
 
   /**
    * Grants one files action on the object key scheme only (`files/org_*\/<mode>/file_*`, see
-   * shared/files/keys.ts), never the whole bucket, and tells the function the bucket's name.
+   * shared/api/files/keys.ts), never the whole bucket, and tells the function the bucket's name.
    * No s3:ListBucket: the function could otherwise list every organization's keys.
    */
   bindFiles(bucket: IBucket, access: FileAccess): void {

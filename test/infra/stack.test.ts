@@ -23,7 +23,7 @@ import { routeList } from '#shared/api/routes';
 import { TABLE_DEFINITION } from '#shared/platform/table';
 
 const STAGE = 'test';
-/** Settings that only the local stack's process honours (shared/webhooks/settings.ts); no deployed function may carry one. */
+/** Settings that only the local stack's process honours (shared/api/webhooks/settings.ts); no deployed function may carry one. */
 const LOCAL_ONLY_SETTINGS = ['OSMA_WEBHOOK_ALLOW_LOOPBACK', 'OSMA_WEBHOOK_SENDER_FAULT'];
 const WRITE_ACTION = /PutItem|UpdateItem|DeleteItem|TransactWrite|BatchWrite/;
 
