@@ -75,8 +75,32 @@ export async function startGateway(options: {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://localhost:${port}`,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
+    stop: () => stopServer(server),
   };
+}
+
+/** How long a stop waits for the requests in flight before it closes their connections. */
+const STOP_GRACE_MS = 10_000;
+
+/**
+ * Takes no new connection at once and lets the requests in flight finish, with the store still
+ * up behind them. A kept-alive connection is closed as soon as it is idle, and a request that
+ * still comes on one is answered with `connection: close`.
+ */
+function stopServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+      res.shouldKeepAlive = false;
+    });
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
+    const force = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
+    server.close(() => {
+      clearInterval(idle);
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }
 
 async function handle(

@@ -22,7 +22,12 @@ export interface QueuePollerOptions {
   /** Concurrent pollers, like the concurrent invocations Lambda scales to. */
   concurrency?: number;
   waitTimeSeconds?: number;
+  /** Told the ids of the messages deleted, once the queue has deleted them. */
+  onDeleted?: (messageIds: string[]) => void;
 }
+
+/** How long a stop waits for the batches in hand (a receiver may take 15 s to answer). */
+const STOP_WAIT_MS = 5_000;
 
 export async function startQueuePoller(options: QueuePollerOptions): Promise<{ stop: () => Promise<void> }> {
   const client = new SQSClient({
@@ -64,12 +69,13 @@ export async function startQueuePoller(options: QueuePollerOptions): Promise<{ s
     }
     const done = records.filter((record) => !failed.has(record.messageId));
     if (done.length === 0) return;
-    await client.send(
+    const { Successful } = await client.send(
       new DeleteMessageBatchCommand({
         QueueUrl: options.queueUrl,
         Entries: done.map((record, i) => ({ Id: String(i), ReceiptHandle: record.receiptHandle })),
       }),
     );
+    options.onDeleted?.((Successful ?? []).map((success) => done[Number(success.Id)]!.messageId));
   };
 
   const loops = Array.from({ length: options.concurrency ?? 3 }, async () => {
@@ -88,7 +94,11 @@ export async function startQueuePoller(options: QueuePollerOptions): Promise<{ s
     stop: async () => {
       stopping = true;
       abort.abort();
-      await Promise.all(loops);
+      // A batch still in hand after the wait is not lost: its messages were not deleted, and
+      // come back after their visibility timeout (or, after a restart, from the journal).
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(loops), new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)))]);
+      clearTimeout(timer);
       client.destroy();
     },
   };

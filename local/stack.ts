@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ensureTable, startDynamoDbLocal } from '#local/dynamodb';
 import { startGateway } from '#local/gateway';
 import { startMessaging } from '#local/messaging';
@@ -11,10 +11,15 @@ import { checkSeedKeys, seedLocal, type LocalSeed } from '#local/seed';
 import { ROUTER_RETRY_ATTEMPTS, retrySchedule } from '#shared/api/webhooks/settings';
 import { ROUTER_FILTERS } from '#shared/api/webhooks/stream-filter';
 import { LOCAL_STAGE, markLocalStack } from '#shared/platform/config';
+import { sqs } from '#shared/platform/queue';
 
 export interface LocalStackOptions {
   port: number;
-  /** Where DynamoDB Local keeps its files; undefined keeps everything in memory. */
+  /**
+   * Where DynamoDB Local keeps its files, with the stream poller's position and the webhook
+   * queue's journal, so that a restart loses no write, no event and no delivery; undefined
+   * keeps everything in memory.
+   */
   dataDir?: string;
   testKey?: string;
   liveKey?: string;
@@ -49,6 +54,10 @@ const TABLE_NAME = 'osma-local';
  * the webhook pipeline (the table's stream -> the event router, the webhook queue -> the
  * sender). The handlers run in this process and reach the stand-ins through the AWS SDK's
  * own endpoint settings, exactly as they reach AWS when deployed.
+ *
+ * A stop goes in the reverse order of the start: the gateway first (it lets the requests in
+ * flight finish and takes no new ones), then the pollers, then fauxqs, and DynamoDB Local
+ * last, so nothing in flight loses its store.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   // Lambda runs Node 22; this machine's Node 20 is fine for the stand-ins, so the SDK's
@@ -74,6 +83,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: await freePort(),
       region: REGION,
       visibilityTimeoutSeconds: options.webhookVisibilityTimeout,
+      journalFile: dataDir && join(dataDir, 'webhook-queue.jsonl'),
     });
     stops.push(messaging.stop);
     // S3 goes through a gate that checks presigned URLs as S3 does (fauxqs checks none).
@@ -99,6 +109,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       OSMA_WEBHOOK_ALLOW_LOOPBACK: 'true',
     });
     retrySchedule(); // a wrong OSMA_WEBHOOK_RETRY_SCHEDULE stops the start here, not at the first delivery
+    // The router sends through this client (made now, from the endpoint just set).
+    messaging.journalSendsOf(sqs());
     const created = await ensureTable(dynamo.endpoint, TABLE_NAME);
     const seed = await seedLocal({ dataDir, testKey: options.testKey, liveKey: options.liveKey });
     let pipelineRunning = false;
@@ -112,6 +124,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         tableName: TABLE_NAME,
         // A pipeline started later reads only what comes after it, like a new event source.
         fromStart: created && options.webhookPipeline !== false,
+        checkpointFile: dataDir && join(dataDir, 'stream-position.json'),
         filters: ROUTER_FILTERS,
         handler: router.handler,
         maxRetries: ROUTER_RETRY_ATTEMPTS,
@@ -123,6 +136,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         region: REGION,
         queueUrl: messaging.webhookQueueUrl,
         handler: senderWithFault(process.env.OSMA_WEBHOOK_SENDER_FAULT),
+        onDeleted: messaging.journalDeleted,
       });
       stops.push(queuePoller.stop);
     };

@@ -1,11 +1,21 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { sendLogsToFile } from '#local/log-file';
 import { startLocalStack } from '#local/stack';
 import { retrySchedule } from '#shared/api/webhooks/settings';
 
 /** `npm start`: the whole API on this machine. Settings come from the environment (docs/local-stack.md). */
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.OSMA_DATA_DIR ?? '.data';
+// OSMA_LOG_FILE=- keeps the JSON log lines in the terminal, as a Lambda writes them.
+const logFile = process.env.OSMA_LOG_FILE || `${dataDir}/stack.log`;
+const logsToTerminal = logFile === '-';
 
 try {
+  if (!logsToTerminal) {
+    mkdirSync(dirname(logFile), { recursive: true });
+    sendLogsToFile(logFile);
+  }
   const stack = await startLocalStack({
     port,
     dataDir,
@@ -16,16 +26,21 @@ try {
       : undefined,
   });
   // Listen for Ctrl-C before saying we are up: whoever reads the banner may stop us at once.
+  // A second Ctrl-C stops at once; DynamoDB Local still finishes its writes (local/dynamodb.ts).
   let stopping = false;
   const shutdown = async () => {
-    if (stopping) return;
+    if (stopping) {
+      process.stdout.write('Stopping now.\n');
+      process.exit(130);
+    }
     stopping = true;
-    process.stdout.write('Stopping the local stack...\n');
+    process.stdout.write('Stopping the local stack (Ctrl-C again to stop at once)...\n');
     await stack.stop();
     process.exit(0);
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  process.on('SIGHUP', shutdown);
   process.stdout.write(
     [
       '',
@@ -36,6 +51,7 @@ try {
       `  data          ${dataDir} (DynamoDB Local at ${stack.dynamoDbEndpoint})`,
       ...stack.users.map((user) => `  user          ${user.id}  ${user.full_name} (${user.status})`),
       `  webhooks      stream and queue pollers on; retry schedule ${retrySchedule().join(',')} s; http to loopback allowed`,
+      `  logs          ${logsToTerminal ? 'here' : `${logFile} (warnings and errors also here)`}`,
       '',
       `Try: curl ${stack.url}/members --header 'osma-api-key: ${stack.test_key}'`,
       'Ctrl-C stops everything.',

@@ -9,23 +9,43 @@ export interface StackProcess {
   organizationId: string;
   dynamoDbEndpoint: string;
   logFile: string;
-  /** Everything the process printed so far. */
+  /** Everything the process printed so far (what a developer sees in the terminal). */
   output: () => string;
   /** Ctrl-C, as a developer stops it; resolves with the exit code. */
   stop: () => Promise<number | null>;
+  /** SIGKILL, as a crash or `kill -9` would; resolves once it exited. */
+  kill: () => Promise<void>;
 }
 
-/** Runs `local/start.ts` (what `npm start` runs) in a child process and reads what it prints. */
+/**
+ * Runs `local/start.ts` (what `npm start` runs) in a child process and reads what it prints.
+ * Its JSON log lines go to `logFile` (OSMA_LOG_FILE), and what it prints to the terminal is
+ * appended there too.
+ *
+ * With `ownProcessGroup` it runs in a process group of its own, as a job a shell started, and
+ * `stop` and `kill` signal that whole group, as Ctrl-C in its terminal or `kill -9 -- -<group>`
+ * do. (Without it, the child shares the test runner's group, so that a Ctrl-C of the test run
+ * stops it too.)
+ */
 export async function startStackProcess(options: {
   dataDir: string;
   logFile: string;
   env?: Record<string, string>;
+  ownProcessGroup?: boolean;
 }): Promise<StackProcess> {
   writeFileSync(options.logFile, '');
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
-    env: { ...process.env, PORT: '0', OSMA_DATA_DIR: options.dataDir, POWERTOOLS_LOG_LEVEL: 'INFO', ...options.env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      OSMA_DATA_DIR: options.dataDir,
+      OSMA_LOG_FILE: options.logFile,
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownProcessGroup ?? false,
   });
   const onData = (chunk: Buffer) => {
     output += chunk.toString();
@@ -50,8 +70,15 @@ export async function startStackProcess(options: {
     new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 60_000))),
   ]);
   clearTimeout(timer);
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (child.exitCode === null && child.signalCode === null) process.kill(options.ownProcessGroup ? -child.pid! : child.pid!, name);
+    } catch {
+      // already gone
+    }
+  };
   if (!started) {
-    child.kill('SIGKILL');
+    signal('SIGKILL');
     throw Object.assign(new Error(`The local stack did not start:\n${output}`), { output });
   }
   const field = (pattern: RegExp) => pattern.exec(output)?.[1] ?? '';
@@ -65,8 +92,12 @@ export async function startStackProcess(options: {
     logFile: options.logFile,
     output: () => output,
     stop: async () => {
-      if (child.exitCode === null) child.kill('SIGINT');
+      signal('SIGINT');
       return exited;
+    },
+    kill: async () => {
+      signal('SIGKILL');
+      await exited;
     },
   };
 }
