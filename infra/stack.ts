@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
@@ -6,6 +6,8 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { Api } from '#infra/http/rest-api';
 import { publicPlane } from '#shared/api/plane';
+import { identityPlane } from '#shared/identity/plane';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { FileStorage } from '#infra/api/files';
 import { WebhookQueue } from '#infra/api/queue';
 import { Storage } from '#infra/platform/storage';
@@ -40,6 +42,8 @@ export class OsmaStack extends Stack {
   readonly bucket: Bucket;
   readonly api: Api;
   readonly restApi: RestApi;
+  readonly managementApi: Api;
+  readonly rootSecret: Secret;
   readonly webhookPipeline: WebhookPipeline;
 
   constructor(scope: Construct, id: string, props: OsmaStackProps) {
@@ -67,9 +71,32 @@ export class OsmaStack extends Stack {
     this.api = new Api(this, 'Api', { stage: props.stage, plane: publicPlane, table: this.table, bucket: this.bucket });
     this.restApi = this.api.restApi;
 
+    // The root of every key the management plane signs or encrypts with (shared/platform/secrets.ts).
+    this.rootSecret = new Secret(this, 'RootSecret', {
+      description: `Osma ${props.stage}: root secret for access-token signing and stored-secret encryption`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.rootSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotated by hand (docs/deploy.md): tokens and encrypted secrets carry the id of the root they were made under, ' +
+        'and the previous version keeps verifying them until it is dropped; an automatic rotation Lambda would add nothing.',
+    });
+    this.managementApi = new Api(this, 'ManagementApi', {
+      stage: props.stage,
+      plane: identityPlane,
+      table: this.table,
+      rootSecret: this.rootSecret,
+    });
+
     new CfnOutput(this, 'ApiUrl', {
       description: 'Base URL of the Osma API for this stage',
       value: this.restApi.url,
+    });
+    new CfnOutput(this, 'ManagementApiUrl', {
+      description: 'Base URL of the Osma management API (/v1/) for this stage',
+      value: this.managementApi.restApi.url,
     });
     new CfnOutput(this, 'TableName', {
       description: 'The DynamoDB table (OSMA_TABLE_NAME)',

@@ -10,9 +10,10 @@ import type {
   APIGatewayRequestAuthorizerEvent,
   Context,
 } from 'aws-lambda';
-import { errorResponse, type ApiHandler } from '#shared/http/handler';
+import { jsonResponse, type ApiHandler } from '#shared/http/handler';
 import { errors, type OsmaError } from '#shared/platform/errors';
 import { publicPlane } from '#shared/api/plane';
+import { identityPlane } from '#shared/identity/plane';
 import type { PlaneDescription } from '#shared/http/plane';
 import { logger } from '#shared/platform/logger';
 import type { RouteDefinition } from '#shared/http/route';
@@ -40,10 +41,21 @@ export interface Match {
 export async function startGateway(options: {
   port: number;
   host?: string;
-  /** The plane it serves. @default the public API */
-  plane?: PlaneDescription;
+  /** The planes it serves, each under its base path, on one origin. @default the public and the management API */
+  planes?: PlaneDescription[];
 }): Promise<{ url: string; stop: () => Promise<void> }> {
-  const plane = options.plane ?? publicPlane;
+  const planes = (options.planes ?? [publicPlane, identityPlane]).map((plane) => ({
+    plane,
+    authorize: cachedAuthorizer(
+      plane.authorizer.cacheSeconds,
+      import(`#functions/${plane.authorizer.handler}`).then((module: { handler: Authorizer }) => module.handler),
+    ),
+  }));
+  // The plane of a path: the one with the longest base path it starts with (the public API's is empty).
+  const planeOf = (path: string) =>
+    planes
+      .filter(({ plane }) => path === plane.basePath || path.startsWith(`${plane.basePath}/`))
+      .sort((a, b) => b.plane.basePath.length - a.plane.basePath.length)[0]!;
   const handlers = new Map<string, Promise<ApiHandler>>();
   const loadHandler = (route: RouteDefinition) => {
     let handler = handlers.get(route.handler);
@@ -53,17 +65,14 @@ export async function startGateway(options: {
     }
     return handler;
   };
-  const authorize = cachedAuthorizer(
-    plane.authorizer.cacheSeconds,
-    import(`#functions/${plane.authorizer.handler}`).then((module: { handler: Authorizer }) => module.handler),
-  );
 
   const server = createServer((req, res) => {
     const requestId = randomUUID();
+    const { plane, authorize } = planeOf(requestUrl(req.url ?? '/')?.pathname ?? '/');
     handle(req, requestId, { plane, loadHandler, authorize })
       .catch((error: unknown) => {
         logger.error('local gateway failure', { request_id: requestId, error: error as Error });
-        return errorResponse(plane.gatewayResponses.DEFAULT_5XX!);
+        return gatewayError(plane, plane.gatewayResponses.DEFAULT_5XX!);
       })
       .then((result) => {
         if (!result.headers?.['request-id']) logGatewayAnswer(requestId, req.method ?? '', req.url ?? '', result.statusCode);
@@ -112,15 +121,15 @@ async function handle(
     authorize: ReturnType<typeof cachedAuthorizer>;
   },
 ): Promise<APIGatewayProxyResult> {
-  const url = requestUrl(req.url ?? '/');
-  if (!url) return gatewayError(errors.malformedHttp());
-  const method = req.method ?? 'GET';
   const { plane } = deps;
-  const answer = (type: string) => gatewayError(plane.gatewayResponses[type]!);
+  const url = requestUrl(req.url ?? '/');
+  if (!url) return gatewayError(plane, errors.malformedHttp());
+  const method = req.method ?? 'GET';
+  const answer = (type: string) => gatewayError(plane, plane.gatewayResponses[type]!);
   const candidates = matchPath(plane.routes, url.pathname);
   if (candidates.length === 0) return answer('MISSING_AUTHENTICATION_TOKEN');
   const match = candidates.find((candidate) => candidate.route.method === method);
-  if (!match) return gatewayError(errors.methodNotAllowed(candidates.map((candidate) => candidate.route.method)));
+  if (!match) return gatewayError(plane, errors.methodNotAllowed(candidates.map((candidate) => candidate.route.method)));
 
   const body = await readBody(req);
   if (body === undefined) return answer('REQUEST_TOO_LARGE');
@@ -328,8 +337,8 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
   return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8');
 }
 
-function gatewayError(error: OsmaError): APIGatewayProxyResult {
-  return errorResponse(error);
+function gatewayError(plane: PlaneDescription, error: OsmaError): APIGatewayProxyResult {
+  return jsonResponse(error.status, plane.errorBody(error), error.headers);
 }
 
 /** What API Gateway's access log would show for an answer no handler gave. */

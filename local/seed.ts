@@ -1,4 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as z from 'zod';
+import { normalizeEmail } from '#shared/identity/logins/keys';
+import { createOwner, setPassword } from '#shared/identity/logins/owner';
+import { passwordProblems } from '#shared/identity/passwords/policy';
 import { join } from 'node:path';
 import { generateApiKey, modeOfKey, storeApiKey } from '#shared/identity/api-keys/api-key';
 import { createOrganization, getOrganization } from '#shared/identity/organizations/organization';
@@ -17,7 +22,12 @@ export interface LocalSeed {
   test_key: string;
   live_key: string;
   users: Pick<User, 'id' | 'full_name' | 'status'>[];
+  /** The organization's owner, who signs in to the management API. */
+  owner_email: string;
+  owner_password: string;
 }
+
+const DEFAULT_OWNER_EMAIL = 'owner@osma.local';
 
 /** Users the management plane would have made: one of each status, so assignment rules can be tried. */
 const LOCAL_USERS: Pick<User, 'email' | 'full_name' | 'roles' | 'status'>[] = [
@@ -26,7 +36,13 @@ const LOCAL_USERS: Pick<User, 'email' | 'full_name' | 'roles' | 'status'>[] = [
   { email: 'ina@osma.local', full_name: 'Ina Inactive', roles: [{ title: 'Care coordinator' }], status: 'inactive' },
 ];
 
-export async function seedLocal(options: { dataDir?: string; testKey?: string; liveKey?: string }): Promise<LocalSeed> {
+export async function seedLocal(options: {
+  dataDir?: string;
+  testKey?: string;
+  liveKey?: string;
+  ownerEmail?: string;
+  ownerPassword?: string;
+}): Promise<LocalSeed> {
   const file = options.dataDir ? join(options.dataDir, 'local-keys.json') : undefined;
   const saved = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LocalSeed) : undefined;
   const organizationId =
@@ -37,11 +53,14 @@ export async function seedLocal(options: { dataDir?: string; testKey?: string; l
   const users = keep?.users?.length
     ? keep.users
     : (await putUsers(organizationId, LOCAL_USERS)).map(({ id, full_name, status }) => ({ id, full_name, status }));
+  const owner = await seedOwner(organizationId, keep, options);
   const seed: LocalSeed = {
     organization_id: organizationId,
     test_key: options.testKey ?? keep?.test_key ?? generateApiKey('test'),
     live_key: options.liveKey ?? keep?.live_key ?? generateApiKey('live'),
     users,
+    owner_email: owner.email,
+    owner_password: owner.password,
   };
   for (const key of [seed.test_key, seed.live_key]) {
     if (key === keep?.test_key || key === keep?.live_key) continue;
@@ -56,10 +75,38 @@ export async function seedLocal(options: { dataDir?: string; testKey?: string; l
   return seed;
 }
 
+/**
+ * The owner: exactly OSMA_OWNER_EMAIL and OSMA_OWNER_PASSWORD when given, else the ones made on
+ * the first start (a generated password), kept in local-keys.json like the API keys.
+ */
+async function seedOwner(
+  organizationId: string,
+  keep: LocalSeed | undefined,
+  options: { ownerEmail?: string; ownerPassword?: string },
+): Promise<{ email: string; password: string }> {
+  const email = normalizeEmail(options.ownerEmail ?? keep?.owner_email ?? DEFAULT_OWNER_EMAIL);
+  const password = options.ownerPassword ?? (keep?.owner_email === email ? keep.owner_password : undefined) ?? generatePassword();
+  if (keep?.owner_email === email && keep.owner_password === password) return { email, password };
+  // A changed password for the same owner is set; a new email is a new owner.
+  if (!(await setPassword(email, password))) {
+    await createOwner({ organizationId, email, password, firstName: 'Olivia', lastName: 'Owner' });
+  }
+  return { email, password };
+}
+
+function generatePassword(): string {
+  return randomBytes(15).toString('base64url');
+}
+
 /** Checked before anything starts, so a wrong setting fails at once. */
-export function checkSeedKeys(options: { testKey?: string; liveKey?: string }): void {
+export function checkSeedKeys(options: { testKey?: string; liveKey?: string; ownerEmail?: string; ownerPassword?: string }): void {
   requireMode(options.testKey, 'test', 'OSMA_TEST_API_KEY');
   requireMode(options.liveKey, 'live', 'OSMA_LIVE_API_KEY');
+  if (options.ownerEmail !== undefined && !z.email().safeParse(options.ownerEmail.trim()).success) {
+    throw new Error('OSMA_OWNER_EMAIL must be an email address');
+  }
+  const problems = options.ownerPassword === undefined ? [] : passwordProblems(options.ownerPassword);
+  if (problems.length) throw new Error(`OSMA_OWNER_PASSWORD: ${problems.join('; ')}`);
 }
 
 function requireMode(key: string | undefined, mode: Mode, variable: string): void {

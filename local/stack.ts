@@ -23,6 +23,9 @@ export interface LocalStackOptions {
   dataDir?: string;
   testKey?: string;
   liveKey?: string;
+  /** The seeded owner's email and password (OSMA_OWNER_EMAIL, OSMA_OWNER_PASSWORD). */
+  ownerEmail?: string;
+  ownerPassword?: string;
   /** Seconds a received webhook message stays hidden when the sender crashes. @default 30 */
   webhookVisibilityTimeout?: number;
   /**
@@ -112,7 +115,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The router sends through this client (made now, from the endpoint just set).
     messaging.journalSendsOf(sqs());
     const created = await ensureTable(dynamo.endpoint, TABLE_NAME);
-    const seed = await seedLocal({ dataDir, testKey: options.testKey, liveKey: options.liveKey });
+    const seed = await seedLocal({
+      dataDir,
+      testKey: options.testKey,
+      liveKey: options.liveKey,
+      ownerEmail: options.ownerEmail,
+      ownerPassword: options.ownerPassword,
+    });
     let pipelineRunning = false;
     const startWebhookPipeline = async () => {
       if (pipelineRunning) return;

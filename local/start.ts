@@ -21,6 +21,8 @@ try {
     dataDir,
     testKey: process.env.OSMA_TEST_API_KEY || undefined,
     liveKey: process.env.OSMA_LIVE_API_KEY || undefined,
+    ownerEmail: process.env.OSMA_OWNER_EMAIL || undefined,
+    ownerPassword: process.env.OSMA_OWNER_PASSWORD || undefined,
     webhookVisibilityTimeout: process.env.OSMA_WEBHOOK_QUEUE_VISIBILITY_TIMEOUT
       ? Number(process.env.OSMA_WEBHOOK_QUEUE_VISIBILITY_TIMEOUT)
       : undefined,
@@ -48,6 +50,7 @@ try {
       `  organization  ${stack.organization_id}`,
       `  test key      ${stack.test_key}`,
       `  live key      ${stack.live_key}`,
+      `  owner         ${stack.owner_email}  password ${stack.owner_password}  (management API: ${stack.url}/v1/)`,
       `  data          ${dataDir} (DynamoDB Local at ${stack.dynamoDbEndpoint})`,
       ...stack.users.map((user) => `  user          ${user.id}  ${user.full_name} (${user.status})`),
       `  webhooks      stream and queue pollers on; retry schedule ${retrySchedule().join(',')} s; http to loopback allowed`,

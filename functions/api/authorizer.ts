@@ -1,4 +1,5 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { headerValue, policy, wholeApi } from '#shared/http/authorizer';
 import { resolveApiKey } from '#shared/identity/api-keys/api-key';
 import { toAuthorizerContext } from '#shared/api/principal';
 import { logger } from '#shared/platform/logger';
@@ -19,7 +20,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
   const principal = key ? await resolveApiKey(key) : undefined;
   const organization = principal ? await getOrganization(principal.organization_id) : undefined;
   const resource = wholeApi(event.methodArn);
-  if (!principal || !organization) {
+  if (!principal || !organization || organization.status !== 'active') {
     logger.info('api key rejected', { request_id: event.requestContext.requestId });
     return { principalId: 'anonymous', policyDocument: policy('Deny', resource) };
   }
@@ -28,21 +29,4 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
     policyDocument: policy('Allow', resource),
     context: { ...toAuthorizerContext(principal, organization.settings) },
   };
-}
-
-function headerValue(headers: Record<string, string | undefined> | null, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers ?? {})) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
-
-/** arn:aws:execute-api:region:account:api/stage/METHOD/path -> arn:...:api/stage/* */
-function wholeApi(methodArn: string): string {
-  const [arnPrefix, apiId, stage] = methodArn.split('/');
-  return `${arnPrefix}/${apiId}/${stage}/*`;
-}
-
-function policy(effect: 'Allow' | 'Deny', resource: string): APIGatewayAuthorizerResult['policyDocument'] {
-  return { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }] };
 }

@@ -17,6 +17,7 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { PlaneDescription } from '#shared/http/plane';
@@ -40,6 +41,11 @@ export interface ApiProps {
   table: ITable;
   /** The files bucket, for routes with `fileAccess`. */
   bucket?: IBucket;
+  /**
+   * The platform's root secret, for planes that sign tokens or keep secrets encrypted: every
+   * function of the plane (its authorizer too) may read it, and finds it in OSMA_SECRET_ARN.
+   */
+  rootSecret?: ISecret;
   /** The routes to serve. @default all of the plane's */
   routes?: RouteDefinition[];
   /** Stage-wide safety net in front of the per-key rate limit the handlers apply. */
@@ -112,14 +118,17 @@ export class Api extends Construct {
       },
     });
 
+    const secretEnvironment = props.rootSecret ? { OSMA_SECRET_ARN: props.rootSecret.secretArn } : undefined;
     this.authorizerFunction = new OsmaFunction(this, 'Authorizer', {
       entry: `functions/${plane.authorizer.handler}.ts`,
       stage: props.stage,
       description: `${plane.title} authorizer on the ${plane.authorizer.header} header (${props.stage})`,
+      environment: secretEnvironment,
     });
     this.authorizerFunction.bindTable(props.table, 'read');
+    props.rootSecret?.grantRead(this.authorizerFunction);
 
-    this.authorizer = new RequestAuthorizer(this, 'ApiKeyAuthorizer', {
+    this.authorizer = new RequestAuthorizer(this, plane.name === 'api' ? 'ApiKeyAuthorizer' : 'SessionAuthorizer', {
       handler: this.authorizerFunction,
       identitySources: [IdentitySource.header(plane.authorizer.header)],
       // A revoked key keeps working for at most this long: docs/deploy.md states it.
@@ -134,7 +143,9 @@ export class Api extends Construct {
         stage: props.stage,
         description: `${route.method} ${route.path} (${route.operationId}, ${props.stage})`,
         bundleAwsSdk: bundlesAwsSdk(route),
+        environment: secretEnvironment,
       });
+      props.rootSecret?.grantRead(fn);
       if (route.tableAccess !== 'none') fn.bindTable(props.table, route.tableAccess);
       if (route.tableAccess !== 'readWrite') fn.bindGuarantees(props.table, plane.guaranteeTableAccess(route));
       if (route.fileAccess) {
@@ -149,12 +160,12 @@ export class Api extends Construct {
           ? { authorizer: this.authorizer, authorizationType: AuthorizationType.CUSTOM }
           : { authorizationType: AuthorizationType.NONE }),
       });
-      acknowledgeMethod(method, route.auth === 'none');
+      acknowledgeMethod(method, route.auth === 'none', plane);
       methodsByResource.set(resource, [...(methodsByResource.get(resource) ?? []), route.method]);
     }
 
     for (const [resource, methods] of methodsByResource) {
-      this.addMethodNotAllowed(resource, methods, plane.methodNotAllowedBody);
+      this.addMethodNotAllowed(resource, methods, plane.methodNotAllowedBody, plane);
     }
     this.addGatewayResponses(plane);
 
@@ -186,7 +197,7 @@ export class Api extends Construct {
    * (403 Missing Authentication Token). Explicit methods take precedence over ANY, so an ANY
    * method with a mock integration catches exactly the other methods and answers 405.
    */
-  private addMethodNotAllowed(resource: Resource, methods: string[], body: string): void {
+  private addMethodNotAllowed(resource: Resource, methods: string[], body: string, plane: PlaneDescription): void {
     const allow = [...new Set(methods)].sort().join(', ');
     const method = resource.addMethod(
       'ANY',
@@ -221,7 +232,7 @@ export class Api extends Construct {
         ],
       },
     );
-    acknowledgeMethod(method, true);
+    acknowledgeMethod(method, true, plane);
   }
 
   /**
@@ -237,7 +248,7 @@ export class Api extends Construct {
         type: ResponseType.of(type),
         ...(isDefault ? {} : { statusCode: String(error.status) }),
         responseHeaders,
-        templates: { 'application/json': JSON.stringify(error.toBody()) },
+        templates: { 'application/json': JSON.stringify(plane.errorBody(error)) },
       });
     }
     this.restApi.addGatewayResponse('Default4xx', {
@@ -248,12 +259,12 @@ export class Api extends Construct {
   }
 }
 
-function acknowledgeMethod(method: Method, unauthenticated: boolean): void {
+function acknowledgeMethod(method: Method, unauthenticated: boolean, plane: PlaneDescription): void {
   Validations.of(method).acknowledge({
     id: 'AwsSolutions-COG4',
     reason:
-      'The spec authenticates API consumers with the osma-api-key header, checked by the Lambda REQUEST ' +
-      'authorizer; Cognito user pools are not part of it.',
+      `The ${plane.title} authenticates its callers with the ${plane.authorizer.header} header, checked by the Lambda REQUEST ` +
+      'authorizer; Cognito user pools are not part of it (docs/architecture.md says why identity is our own).',
   });
   if (unauthenticated) {
     Validations.of(method).acknowledge({

@@ -5,8 +5,6 @@ import { errors, type OsmaError } from '#shared/platform/errors';
  * stack turns each into a gateway response; the local gateway answers with the same bodies.
  * ACCESS_DENIED is what a Deny from the authorizer (an unknown key) produces: 401, not 403.
  */
-export const AUTHORIZER_CACHE_SECONDS = 300;
-
 export const GATEWAY_RESPONSES = {
   UNAUTHORIZED: errors.missingApiKey(),
   ACCESS_DENIED: errors.invalidApiKey(),

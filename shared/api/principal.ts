@@ -6,7 +6,7 @@ import type { Mode, Scope } from '#shared/platform/table';
 /**
  * What the authorizer hands every handler in API Gateway's `requestContext.authorizer`: who
  * the key acts for and the organization's settings for that mode. API Gateway caches it with
- * the key (AUTHORIZER_CACHE_SECONDS), so the settings cost no request a read. Context values
+ * the key (OSMA_AUTHORIZER_CACHE_SECONDS), so the settings cost no request a read. Context values
  * must be flat strings, numbers or booleans, and REST APIs hand them to the integration as
  * strings, so they are written as strings here and parsed back by `authorizerContext`.
  */

@@ -58,7 +58,7 @@ export function surfaceHandler<C extends object, R extends RouteDefinition>(
   const unit = middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 }).use(bodyShape());
   for (const middleware of surface.inner(route)) unit.use(middleware);
   const idempotentUnit = unit
-    .use(errorResponses())
+    .use(errorResponses(surface.renderError))
     .handler(async (event) => successResponse(route, await handle({ ...readRequest(route, event), ...surface.context(event, route) })));
   const outer = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(httpEnvelope(route, surface));
   for (const middleware of surface.outer(route)) outer.use(middleware);
@@ -79,14 +79,15 @@ const NOTHING = z.strictObject({});
 export function readRequest<R extends RouteDefinition>(route: R, event: APIGatewayProxyEvent): HttpRequest<R> {
   const { path = NOTHING, query = NOTHING, body = NOTHING } = route.request;
   return {
-    params: parseInput(path, event.pathParameters ?? {}) as HttpRequest<R>['params'],
-    query: parseInput(query, event.queryStringParameters ?? {}) as HttpRequest<R>['query'],
-    body: parseInput(body, parseJsonBody(event)) as HttpRequest<R>['body'],
+    params: parseInput(path, event.pathParameters ?? {}, 'path') as HttpRequest<R>['params'],
+    query: parseInput(query, event.queryStringParameters ?? {}, 'query') as HttpRequest<R>['query'],
+    body: parseInput(body, parseJsonBody(event), 'body') as HttpRequest<R>['body'],
     requestId: event.requestContext.requestId,
   };
 }
 
 function successResponse(route: RouteDefinition, body: unknown): APIGatewayProxyResult {
+  if (route.success.status === 204) return { statusCode: 204, headers: {}, body: '' };
   if (body instanceof TextBody) {
     return { statusCode: route.success.status, headers: { 'content-type': body.contentType }, body: body.text };
   }
@@ -144,18 +145,21 @@ export function errorResponse(error: OsmaError): APIGatewayProxyResult {
   return jsonResponse(error.status, error.toBody(), error.headers);
 }
 
-/** Any error as the spec's error answer; anything unexpected is a 500 that shows no internals, logged here. */
-export function toErrorResponse(error: unknown, requestId: string): APIGatewayProxyResult {
-  if (error instanceof OsmaError) return errorResponse(error);
+/** Renders an error in a surface's format; the public API's is `errorResponse`. */
+export type ErrorRenderer = (error: OsmaError) => APIGatewayProxyResult;
+
+/** Any error as an error answer; anything unexpected is a 500 that shows no internals, logged here. */
+export function toErrorResponse(error: unknown, requestId: string, render: ErrorRenderer = errorResponse): APIGatewayProxyResult {
+  if (error instanceof OsmaError) return render(error);
   logger.error('unhandled error', { request_id: requestId, error: error as Error });
-  return errorResponse(errors.internal());
+  return render(errors.internal());
 }
 
 /** Turns errors into answers where it stands, so that the middlewares outside it see an answer. */
-export function errorResponses(): Middleware {
+export function errorResponses(render?: ErrorRenderer): Middleware {
   return {
     onError: (request) => {
-      request.response = toErrorResponse(request.error, request.event.requestContext.requestId);
+      request.response = toErrorResponse(request.error, request.event.requestContext.requestId, render);
     },
   };
 }
@@ -165,7 +169,7 @@ export function errorResponses(): Middleware {
  * gives every answer the headers the request's middlewares collected (API version, rate
  * limit) and the `request-id`, and writes the one log line per request that carries that id.
  */
-export function httpEnvelope(route: RouteDefinition, surface: Pick<Surface<object>, 'logFields'>): Middleware {
+export function httpEnvelope(route: RouteDefinition, surface: Pick<Surface<object>, 'logFields' | 'renderError'>): Middleware {
   const started = new WeakMap<object, number>();
   const finish = (request: middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult>) => {
     const { event } = request;
@@ -194,7 +198,7 @@ export function httpEnvelope(route: RouteDefinition, surface: Pick<Surface<objec
     },
     after: finish,
     onError: (request) => {
-      request.response = toErrorResponse(request.error, request.event.requestContext.requestId);
+      request.response = toErrorResponse(request.error, request.event.requestContext.requestId, surface.renderError);
       finish(request);
     },
   };

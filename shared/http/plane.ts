@@ -12,6 +12,8 @@ export interface PlaneDescription {
   /** Names the plane's API, functions and logs. */
   name: string;
   title: string;
+  /** The path its routes sit under (`/v1` for the management API, empty for the public API). */
+  basePath: string;
   routes: RouteDefinition[];
   authorizer: {
     /** The authorizer's module under functions/, without extension. */
@@ -21,8 +23,10 @@ export interface PlaneDescription {
     /** How long API Gateway keeps its answer for one header value: the bound on a revocation. */
     cacheSeconds: number;
   };
-  /** API Gateway's own answers, by gateway response type, in the plane's error format. */
+  /** API Gateway's own answers, by gateway response type. */
   gatewayResponses: Record<string, OsmaError>;
+  /** An error's body in the plane's format (API Gateway's own answers and the local gateway's). */
+  errorBody(error: OsmaError): object;
   /** The body of API Gateway's other 4xx answers, as a mapping template. */
   default4xxTemplate: string;
   /** The body of a 405 for a known path with another method. */

@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { RouteDefinition } from '#shared/http/route';
+import type { OsmaError } from '#shared/platform/errors';
 
 export type Middleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
@@ -24,4 +25,6 @@ export interface Surface<Context> {
   inner(route: RouteDefinition): Middleware[];
   /** Fields about the principal (and the answer) for the request's log line. */
   logFields(event: APIGatewayProxyEvent, response: APIGatewayProxyResult): Record<string, unknown>;
+  /** The plane's error format. @default the public API's (`errorResponse` in handler.ts) */
+  renderError?(error: OsmaError): APIGatewayProxyResult;
 }

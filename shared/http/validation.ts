@@ -7,27 +7,27 @@ import { errors, type OsmaError, type ParamError } from '#shared/platform/errors
  * A missing required parameter makes the error `parameter_missing`; unknown parameters
  * are named so a typo is obvious.
  */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, location?: ParamError['in']): z.output<S> {
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  throw toRequestError(result.error);
+  throw toRequestError(result.error, location);
 }
 
-export function toRequestError(error: z.ZodError): OsmaError {
+export function toRequestError(error: z.ZodError, location?: ParamError['in']): OsmaError {
   let anyMissing = false;
   const params: ParamError[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const param = paramName([...issue.path, key]);
-        params.push({ param, message: `Received unknown parameter: ${param}` });
+        params.push({ param, message: `Received unknown parameter: ${param}`, ...(location && { in: location }) });
       }
       continue;
     }
     const param = paramName(issue.path);
     const missing = issue.code === 'invalid_type' && issue.input === undefined;
     anyMissing ||= missing;
-    params.push({ param, message: missing ? `${param} is required` : describe(param, issue) });
+    params.push({ param, message: missing ? `${param} is required` : describe(param, issue), ...(location && { in: location }) });
   }
   return anyMissing ? errors.parameterMissing(params) : errors.invalidParams(params);
 }

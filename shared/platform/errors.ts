@@ -16,18 +16,37 @@ export const ERROR_CODES = [
   'member_not_found',
   'invalid_status',
 ] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export type PublicErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * Codes only the management API answers with (its errors name a code for every failure, as
+ * JSON:API errors do); the public API's document lists only ERROR_CODES.
+ */
+export const MANAGEMENT_ERROR_CODES = [
+  'invalid_parameter',
+  'not_authenticated',
+  'invalid_credentials',
+  'mfa_required',
+  'session_ended',
+  'refresh_token_invalid',
+  'refresh_token_reused',
+  'permission_denied',
+  'too_many_attempts',
+] as const;
+export type ErrorCode = PublicErrorCode | (typeof MANAGEMENT_ERROR_CODES)[number];
 
 export interface ParamError {
   param: string;
   message: string;
+  /** Where the parameter was sent; the management API's errors point at it. */
+  in?: 'path' | 'query' | 'body' | 'header';
 }
 
 export interface ErrorBody {
   type: ErrorType;
   code?: ErrorCode;
   message: string;
-  params?: ParamError[];
+  params?: Pick<ParamError, 'param' | 'message'>[];
 }
 
 export class OsmaError extends Error {
@@ -46,7 +65,7 @@ export class OsmaError extends Error {
   toBody(): object {
     // Key order as the spec lists the attributes: type, code, message, params.
     const body: ErrorBody = { type: this.type, ...(this.code && { code: this.code }), message: this.message };
-    if (this.params?.length) body.params = this.params;
+    if (this.params?.length) body.params = this.params.map(({ param, message }) => ({ param, message }));
     return body;
   }
 }
@@ -136,6 +155,21 @@ export const errors = {
       undefined,
       params,
     ),
+  /** Management API: no session, or one that is not (or no longer) valid. */
+  notAuthenticated: () => new InvalidRequestError(401, 'Sign in: this call needs a valid access token.', 'not_authenticated'),
+  /** The same answer for an unknown username and a wrong password, so neither can be told apart. */
+  invalidCredentials: () => new InvalidRequestError(401, 'The username or password is not right.', 'invalid_credentials'),
+  mfaRequired: () => new InvalidRequestError(401, 'This login needs a TOTP code: send totp-code.', 'mfa_required'),
+  refreshTokenInvalid: () =>
+    new InvalidRequestError(401, 'The refresh token is not valid or has expired. Sign in again.', 'refresh_token_invalid'),
+  refreshTokenReused: () =>
+    new InvalidRequestError(401, 'The refresh token was already used, so its session has been ended. Sign in again.', 'refresh_token_reused'),
+  permissionDenied: (detail: string) => new InvalidRequestError(403, detail, 'permission_denied'),
+  /** Too many failed attempts; `retryAfter` in seconds. */
+  tooManyAttempts: (retryAfter: number) =>
+    new InvalidRequestError(429, `Too many attempts. Try again in ${retryAfter} seconds.`, 'too_many_attempts', undefined, {
+      'retry-after': String(retryAfter),
+    }),
   internal: () => new ApiError(),
   rateLimited: (headers?: Record<string, string>) => new RateLimitError(headers),
   idempotencyMismatch: () =>

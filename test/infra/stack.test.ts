@@ -12,8 +12,8 @@ import { OsmaStack } from '#infra/stack';
 import { WEBHOOK_MAX_RECEIVE_COUNT, WEBHOOK_VISIBILITY_TIMEOUT_SECONDS } from '#infra/api/queue';
 import { ROUTER_RETRY_ATTEMPTS, ROUTER_TABLE_ACTIONS, SENDER_TABLE_ACTIONS, SENDER_TIMEOUT_SECONDS } from '#infra/api/webhooks';
 import { ROUTER_FILTERS } from '#shared/api/webhooks/stream-filter';
+import { authorizerCacheSeconds } from '#shared/http/authorizer-cache';
 import {
-  AUTHORIZER_CACHE_SECONDS,
   DEFAULT_4XX_TEMPLATE,
   GATEWAY_RESPONSES,
   METHOD_NOT_ALLOWED_BODY,
@@ -175,7 +175,7 @@ describe('OsmaStack', () => {
     expect(properties).toMatchObject({
       Type: 'REQUEST',
       IdentitySource: `method.request.header.${publicPlane.authorizer.header}`,
-      AuthorizerResultTtlInSeconds: AUTHORIZER_CACHE_SECONDS,
+      AuthorizerResultTtlInSeconds: authorizerCacheSeconds(),
     });
     expect(JSON.stringify(properties.AuthorizerUri)).toContain(logicalId(stack.api.authorizerFunction));
   });

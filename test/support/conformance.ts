@@ -44,7 +44,11 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 
 const DOCUMENT_ID = 'https://api.osma.com/spec/openapi.json';
 
-export function conformanceChecker(document: OpenApiDocument) {
+/**
+ * `gatewayError`: the schema that API Gateway's own answers (unknown route or method) follow:
+ * the public API's `Error`, the management API's `JsonApiErrors`.
+ */
+export function conformanceChecker(document: OpenApiDocument, gatewayError = 'Error') {
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);
   ajv.addSchema({ ...document, $id: DOCUMENT_ID });
@@ -73,7 +77,7 @@ export function conformanceChecker(document: OpenApiDocument) {
     const operation = template ? document.paths[template]?.[method] : undefined;
     if (!template || !operation) {
       // API Gateway's own answer: the route does not exist, or not with this method.
-      const errors = validatorAt('/components/schemas/Error');
+      const errors = validatorAt(`/components/schemas/${gatewayError}`);
       if (!errors(answer.body)) problems.push(`gateway answer ${answer.status} is not an Error: ${ajv.errorsText(errors.errors)}`);
       return problems;
     }

@@ -10,6 +10,8 @@ declare module 'vitest' {
     apiUrl: string;
     testKey: string;
     liveKey: string;
+    ownerEmail: string;
+    ownerPassword: string;
     organizationId: string;
     dynamoDbEndpoint: string;
     tableName: string;
@@ -29,11 +31,20 @@ export default async function setup(project: TestProject) {
     logFile: join(dataDir, 'stack.log'),
     // Webhook retries compressed from hours to seconds: four tries over three seconds, and
     // an endpoint disabled after three deliveries in a row failed.
-    env: { ...STACK_SETTINGS, OSMA_WEBHOOK_RETRY_SCHEDULE: '0,1,1,1', OSMA_WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES: '3' },
+    // Authorizer answers are not cached, so that a test sees an ended session refused at once;
+    // the cache's own bound is the setting's, shown by the infra test.
+    env: {
+      ...STACK_SETTINGS,
+      OSMA_WEBHOOK_RETRY_SCHEDULE: '0,1,1,1',
+      OSMA_WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES: '3',
+      OSMA_AUTHORIZER_CACHE_SECONDS: '0',
+    },
   });
   project.provide('apiUrl', stack.url);
   project.provide('testKey', stack.testKey);
   project.provide('liveKey', stack.liveKey);
+  project.provide('ownerEmail', stack.ownerEmail);
+  project.provide('ownerPassword', stack.ownerPassword);
   project.provide('organizationId', stack.organizationId);
   project.provide('dynamoDbEndpoint', stack.dynamoDbEndpoint);
   project.provide('tableName', 'osma-local');

@@ -6,6 +6,8 @@ export interface StackProcess {
   url: string;
   testKey: string;
   liveKey: string;
+  ownerEmail: string;
+  ownerPassword: string;
   organizationId: string;
   dynamoDbEndpoint: string;
   logFile: string;
@@ -87,6 +89,8 @@ export async function startStackProcess(options: {
     url: field(/listening on (http:\/\/\S+)/).replace('localhost', '127.0.0.1'),
     testKey: field(/test key\s+(\S+)/),
     liveKey: field(/live key\s+(\S+)/),
+    ownerEmail: field(/owner\s+(\S+)\s+password/),
+    ownerPassword: field(/owner\s+\S+\s+password\s+(\S+)/),
     organizationId: field(/organization\s+(\S+)/),
     dynamoDbEndpoint: field(/DynamoDB Local at (http:\/\/[^)\s]+)/),
     logFile: options.logFile,

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { routeList } from '#shared/api/routes';
+import { identityRouteList } from '#shared/identity/routes';
 import type { ApiHandler } from '#shared/http/handler';
 
 /**
@@ -101,7 +102,7 @@ describe('configuration', () => {
 
 describe('route handlers', () => {
   it('are each built from their own route, in the file the route names', async () => {
-    for (const route of routeList) {
+    for (const route of [...routeList, ...identityRouteList]) {
       const module = (await import(`#functions/${route.handler}`)) as { handler: ApiHandler };
       expect(module.handler.route, route.handler).toBe(route);
     }

@@ -7,15 +7,23 @@ import { DEFAULT_RATE_LIMITS, type OrganizationSettings } from '#shared/identity
 import { errors } from '#shared/platform/errors';
 import { timestamp } from '#shared/platform/time';
 import { isVersion, LATEST_VERSION } from '#shared/api/versions';
+import type { SessionPrincipal } from '#shared/identity/principal';
+import { requirePermission } from '#shared/identity/roles/permissions';
 
 /** Organizations own everything else. */
 export interface Organization {
   id: string;
   name: string;
+  /** What people see; the name is the organization's handle. */
+  display_name: string;
+  /** IANA time zone, for dates shown to the organization's people. */
+  timezone: string;
+  /** A suspended organization's API keys and sessions stop working. */
+  status: 'active' | 'suspended';
   created_at: string;
+  updated_at: string;
   settings: OrganizationSettings;
 }
-
 
 /** New organizations are pinned to the newest API version, as Stripe pins an account at signup. */
 export function defaultSettings(): OrganizationSettings {
@@ -26,10 +34,15 @@ export async function createOrganization(
   name: string,
   settings: Partial<OrganizationSettings> = {},
 ): Promise<Organization> {
+  const now = timestamp();
   const organization: Organization = {
     id: newId('organization'),
     name,
-    created_at: timestamp(),
+    display_name: name,
+    timezone: 'UTC',
+    status: 'active',
+    created_at: now,
+    updated_at: now,
     settings: checked(withDefaults(settings)),
   };
   await db().send(
@@ -45,7 +58,42 @@ export async function createOrganization(
 export async function getOrganization(id: string): Promise<Organization | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: organizationKeys.key(id) }));
   if (!Item) return undefined;
-  return { id: Item.id, name: Item.name, created_at: Item.created_at, settings: withDefaults(Item.settings ?? {}) };
+  // Items written before a field existed read as its default.
+  return {
+    id: Item.id,
+    name: Item.name,
+    display_name: Item.display_name ?? Item.name,
+    timezone: Item.timezone ?? 'UTC',
+    status: Item.status ?? 'active',
+    created_at: Item.created_at,
+    updated_at: Item.updated_at ?? Item.created_at,
+    settings: withDefaults(Item.settings ?? {}),
+  };
+}
+
+/** The profile an organization's owners and admins may change. */
+export interface OrganizationProfile {
+  display_name?: string;
+  timezone?: string;
+}
+
+export async function updateOrganizationProfile(id: string, profile: OrganizationProfile): Promise<Organization> {
+  const changes = Object.entries(profile).filter(([, value]) => value !== undefined);
+  const current = await getOrganization(id);
+  if (!current) throw errors.notFound('organization', id);
+  if (changes.length === 0) return current;
+  const now = timestamp();
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: organizationKeys.key(id),
+      UpdateExpression: `SET ${changes.map(([name]) => `#${name} = :${name}`).join(', ')}, updated_at = :now`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: Object.fromEntries(changes.map(([name]) => [`#${name}`, name])),
+      ExpressionAttributeValues: { ...Object.fromEntries(changes.map(([name, value]) => [`:${name}`, value])), ':now': now },
+    }),
+  );
+  return { ...current, ...Object.fromEntries(changes), updated_at: now };
 }
 
 /**
@@ -90,4 +138,28 @@ function checked(settings: OrganizationSettings): OrganizationSettings {
     ]);
   }
   return settings;
+}
+
+/**
+ * What a signed-in person may see and change of organizations: only their own. Another
+ * organization's id is not found, never forbidden, so ids tell nothing.
+ */
+export async function organizationOf(principal: { organizationId: string }, id: string): Promise<Organization> {
+  const organization = id === principal.organizationId ? await getOrganization(id) : undefined;
+  if (!organization) throw errors.notFound('organization', id);
+  return organization;
+}
+
+/** A PATCH by a signed-in person: their own organization, with organization.write. */
+export async function changeOrganization(
+  principal: SessionPrincipal,
+  id: string,
+  resource: { id?: string; attributes: { 'display-name'?: string; timezone?: string } },
+): Promise<Organization> {
+  await organizationOf(principal, id);
+  if (resource.id !== undefined && resource.id !== id) {
+    throw errors.invalidParams([{ param: 'data.id', message: 'data.id must be the id in the path', in: 'body' }]);
+  }
+  requirePermission(principal, 'organization.write');
+  return updateOrganizationProfile(id, { display_name: resource.attributes['display-name'], timezone: resource.attributes.timezone });
 }

@@ -1,0 +1,50 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { throttleKeys } from '#shared/identity/logins/keys';
+import { tableName } from '#shared/platform/config';
+import { batchGet, db } from '#shared/platform/db';
+import { errors } from '#shared/platform/errors';
+
+/**
+ * Brute-force throttling of sign-in: failed logins are counted per username and per source
+ * address in fixed 15-minute windows. From the 5th failure for one username, or the 50th from
+ * one address, every login for it is refused with 429 and `retry-after` until the window ends,
+ * also when the password is then right, so a guess that happens to be right tells nothing.
+ * A fixed window lets at most twice the limit through across a window's edge.
+ */
+export const LOGIN_THROTTLE = { windowSeconds: 15 * 60, perUsername: 5, perSourceIp: 50 } as const;
+
+const windowOf = (now: number) => Math.floor(now / 1000 / LOGIN_THROTTLE.windowSeconds);
+
+function keysFor(username: string, sourceIp: string, now: number) {
+  const window = windowOf(now);
+  return [throttleKeys.username(username, window), ...(sourceIp ? [throttleKeys.sourceIp(sourceIp, window)] : [])];
+}
+
+/** Refuses with 429 when either counter is at its limit. One BatchGetItem. */
+export async function checkLoginThrottle(username: string, sourceIp: string, now = Date.now()): Promise<void> {
+  const [userKey, ipKey] = keysFor(username, sourceIp, now);
+  const found = await batchGet(ipKey ? [userKey!, ipKey] : [userKey!]);
+  const count = (key: typeof userKey) => (key ? Number(found(key)?.count ?? 0) : 0);
+  if (count(userKey) >= LOGIN_THROTTLE.perUsername || count(ipKey) >= LOGIN_THROTTLE.perSourceIp) {
+    const windowEnd = (windowOf(now) + 1) * LOGIN_THROTTLE.windowSeconds * 1000;
+    throw errors.tooManyAttempts(Math.max(1, Math.ceil((windowEnd - now) / 1000)));
+  }
+}
+
+/** Counts one failure against both counters, in one write. */
+export async function recordLoginFailure(username: string, sourceIp: string, now = Date.now()): Promise<void> {
+  const expires = (windowOf(now) + 2) * LOGIN_THROTTLE.windowSeconds;
+  await db().send(
+    new TransactWriteCommand({
+      TransactItems: keysFor(username, sourceIp, now).map((Key) => ({
+        Update: {
+          TableName: tableName(),
+          Key,
+          UpdateExpression: 'SET expires_at = :expires, entity = :entity ADD #count :one',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':one': 1, ':expires': expires, ':entity': 'login_throttle' },
+        },
+      })),
+    }),
+  );
+}

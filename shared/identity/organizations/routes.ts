@@ -1,0 +1,38 @@
+import { organizationAttributes, organizationPatch, ORGANIZATION_TYPE } from '#shared/identity/organizations/resource';
+import { listDocument, pageQuery, resourceDocument, resourceRequest } from '#shared/http/jsonapi';
+import { routeTable } from '#shared/http/route';
+import * as z from 'zod';
+
+const idPath = z.strictObject({ id: z.string() });
+
+export const organizationRoutes = routeTable(
+  { functions: 'identity/organizations', tag: 'Organizations', auth: 'session' },
+  {
+    listOrganizations: {
+      method: 'GET',
+      path: '/v1/organizations/',
+      handler: 'list',
+      summary: 'List the organizations you belong to',
+      request: { query: z.strictObject(pageQuery) },
+      success: { status: 200, description: 'Your organization.', schema: listDocument(ORGANIZATION_TYPE, organizationAttributes) },
+    },
+    getOrganization: {
+      method: 'GET',
+      path: '/v1/organizations/{id}/',
+      handler: 'get',
+      summary: 'Get your organization',
+      request: { path: idPath },
+      success: { status: 200, description: 'The organization.', schema: resourceDocument(ORGANIZATION_TYPE, organizationAttributes) },
+      errors: [404],
+    },
+    updateOrganization: {
+      method: 'PATCH',
+      path: '/v1/organizations/{id}/',
+      handler: 'update',
+      summary: "Change your organization's display name or time zone (owners and admins)",
+      request: { path: idPath, body: resourceRequest(ORGANIZATION_TYPE, organizationPatch) },
+      success: { status: 200, description: 'The organization as changed.', schema: resourceDocument(ORGANIZATION_TYPE, organizationAttributes) },
+      errors: [403, 404],
+    },
+  },
+);

@@ -1,0 +1,13 @@
+import { organizationRoutes } from '#shared/identity/organizations/routes';
+import { sessionRoutes } from '#shared/identity/sessions/routes';
+import { identitySpecRoutes } from '#shared/identity/spec/routes';
+import type { RouteDefinition } from '#shared/http/route';
+
+/** The management API's routes (under /v1/), gathered from each resource's table. */
+export const identityRoutes = {
+  ...sessionRoutes,
+  ...organizationRoutes,
+  ...identitySpecRoutes,
+};
+
+export const identityRouteList: RouteDefinition[] = Object.values(identityRoutes);

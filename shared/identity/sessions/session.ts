@@ -1,0 +1,236 @@
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { organizationKeys } from '#shared/identity/organizations/keys';
+import { sessionKeys } from '#shared/identity/sessions/keys';
+import { hashToken, newRefreshToken, signAccessToken, type AccessClaims } from '#shared/identity/sessions/tokens';
+import { userKeys } from '#shared/api/users/keys';
+import { tableName } from '#shared/platform/config';
+import { batchGet, db, failedConditions, isConditionFailure } from '#shared/platform/db';
+import { errors } from '#shared/platform/errors';
+import { newId } from '#shared/platform/ids';
+import { timestamp } from '#shared/platform/time';
+
+/**
+ * A session: one sign-in of one person, with an access token that expires in minutes and a
+ * refresh token that is replaced at every use. Using a refresh token that was already replaced
+ * means it was copied: the whole session ends, so the copy and the original both stop working.
+ * Sessions and refresh tokens carry `expires_at`, the table's TTL attribute.
+ */
+export const REFRESH_TOKEN_SECONDS = { default: 30 * 24 * 3600, max: 90 * 24 * 3600 } as const;
+
+export interface SessionItem {
+  session_id: string;
+  user_id: string;
+  organization_id: string;
+  login_id: string;
+  email: string;
+  roles: string[];
+  amr: string[];
+  status: 'active' | 'ended';
+  generation: number;
+  created_at: string;
+  expiration_time: string;
+  /** Epoch seconds; the TTL attribute. */
+  expires_at: number;
+  ended_at?: string;
+  ended_reason?: string;
+  source_ip?: string;
+  user_agent?: string;
+}
+
+export interface IssuedTokens {
+  'access-token': string;
+  'refresh-token': string;
+  'token-type': 'Bearer';
+  'expires-in': number;
+  'session-id': string;
+}
+
+export interface NewSession {
+  userId: string;
+  organizationId: string;
+  loginId: string;
+  email: string;
+  roles: string[];
+  amr: string[];
+  accessSeconds: number;
+  refreshSeconds: number;
+  sourceIp?: string;
+  userAgent?: string;
+  /** Items written in the same transaction (the audit event). */
+  alsoPut?: Record<string, unknown>[];
+}
+
+export async function startSession(input: NewSession): Promise<IssuedTokens> {
+  const now = new Date();
+  const expiresAt = Math.floor(now.getTime() / 1000) + input.refreshSeconds;
+  const session: SessionItem = {
+    session_id: newId('session'),
+    user_id: input.userId,
+    organization_id: input.organizationId,
+    login_id: input.loginId,
+    email: input.email,
+    roles: input.roles,
+    amr: input.amr,
+    status: 'active',
+    generation: 1,
+    created_at: timestamp(now),
+    expiration_time: timestamp(new Date(expiresAt * 1000)),
+    expires_at: expiresAt,
+    ...(input.sourceIp && { source_ip: input.sourceIp }),
+    ...(input.userAgent && { user_agent: input.userAgent.slice(0, 512) }),
+  };
+  const refreshToken = newRefreshToken();
+  await db().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: tableName(), Item: { ...sessionKeys.session(session.session_id), entity: 'session', ...session } } },
+        { Put: { TableName: tableName(), Item: refreshItem(refreshToken, session) } },
+        {
+          Update: {
+            TableName: tableName(),
+            Key: userKeys.key(input.organizationId, input.userId),
+            UpdateExpression: 'SET last_login_time = :now',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':now': session.created_at },
+          },
+        },
+        ...(input.alsoPut ?? []).map((Item) => ({ Put: { TableName: tableName(), Item } })),
+      ],
+    }),
+  );
+  return issue(session, refreshToken, input.accessSeconds);
+}
+
+/**
+ * Replaces a refresh token with a new one and a new access token. The old token is marked used
+ * in the same transaction that moves the session's generation on, so of two requests racing with
+ * one token exactly one wins; the other, like any later use, ends the session.
+ */
+export async function refreshSession(refreshToken: string, accessSeconds: number): Promise<IssuedTokens> {
+  const key = sessionKeys.refreshToken(hashToken(refreshToken));
+  const { Item: token } = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  if (!token || (token.expires_at as number) <= nowSeconds) throw errors.refreshTokenInvalid();
+  const sessionId = token.session_id as string;
+  if (token.used_at) {
+    await endSession(sessionId, 'refresh_token_reused');
+    throw errors.refreshTokenReused();
+  }
+  const session = await getSessionItem(sessionId);
+  if (!session || session.status !== 'active' || session.expires_at <= nowSeconds) throw errors.refreshTokenInvalid();
+  const next = newRefreshToken();
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: key,
+              UpdateExpression: 'SET used_at = :now',
+              ConditionExpression: 'attribute_not_exists(used_at)',
+              ExpressionAttributeValues: { ':now': timestamp() },
+            },
+          },
+          {
+            Update: {
+              TableName: tableName(),
+              Key: sessionKeys.session(sessionId),
+              UpdateExpression: 'SET generation = generation + :one',
+              ConditionExpression: '#status = :active AND generation = :generation',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':one': 1, ':active': 'active', ':generation': session.generation },
+            },
+          },
+          { Put: { TableName: tableName(), Item: refreshItem(next, { ...session, generation: session.generation + 1 }) } },
+        ],
+      }),
+    );
+  } catch (error) {
+    const failed = failedConditions(error);
+    if (!failed?.length) throw error;
+    // Another request used this token first: this use is a reuse.
+    if (failed.includes(0)) {
+      await endSession(sessionId, 'refresh_token_reused');
+      throw errors.refreshTokenReused();
+    }
+    throw errors.refreshTokenInvalid();
+  }
+  return issue({ ...session, generation: session.generation + 1 }, next, accessSeconds);
+}
+
+/** Ends a session; true when this call ended it, false when it had already ended. */
+export async function endSession(sessionId: string, reason: string): Promise<boolean> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: sessionKeys.session(sessionId),
+        UpdateExpression: 'SET #status = :ended, ended_at = :now, ended_reason = :reason',
+        ConditionExpression: '#status = :active',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':ended': 'ended', ':active': 'active', ':now': timestamp(), ':reason': reason },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+export async function getSessionItem(sessionId: string): Promise<SessionItem | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: sessionKeys.session(sessionId), ConsistentRead: true }));
+  return Item as SessionItem | undefined;
+}
+
+/**
+ * Whether a verified token's session still holds: the session active and unexpired, and its
+ * organization not suspended. One BatchGetItem; the authorizer's answer is then cached.
+ */
+export async function sessionHolds(claims: AccessClaims): Promise<boolean> {
+  const sessionKey = sessionKeys.session(claims.sessionId);
+  const organizationKey = organizationKeys.key(claims.organizationId);
+  const found = await batchGet([sessionKey, organizationKey]);
+  const session = found(sessionKey) as SessionItem | undefined;
+  const organization = found(organizationKey);
+  return (
+    session !== undefined &&
+    session.status === 'active' &&
+    session.expires_at > Math.floor(Date.now() / 1000) &&
+    session.user_id === claims.userId &&
+    organization !== undefined &&
+    (organization.status ?? 'active') === 'active'
+  );
+}
+
+function refreshItem(token: string, session: Pick<SessionItem, 'session_id' | 'generation' | 'expires_at'>): Record<string, unknown> {
+  return {
+    ...sessionKeys.refreshToken(hashToken(token)),
+    entity: 'refresh_token',
+    session_id: session.session_id,
+    generation: session.generation,
+    expires_at: session.expires_at,
+  };
+}
+
+async function issue(session: SessionItem, refreshToken: string, accessSeconds: number): Promise<IssuedTokens> {
+  const accessToken = await signAccessToken(
+    {
+      userId: session.user_id,
+      organizationId: session.organization_id,
+      sessionId: session.session_id,
+      roles: session.roles,
+      email: session.email,
+      amr: session.amr,
+    },
+    accessSeconds,
+  );
+  return {
+    'access-token': accessToken,
+    'refresh-token': refreshToken,
+    'token-type': 'Bearer',
+    'expires-in': accessSeconds,
+    'session-id': session.session_id,
+  };
+}
