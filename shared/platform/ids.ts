@@ -22,6 +22,8 @@ export const ID_PREFIXES = {
   event: 'evt',
   webhookEndpoint: 'we',
   file: 'file',
+  mail: 'mail',
+  auditEvent: 'aud',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
