@@ -17,6 +17,7 @@ import { identityPlane } from '#shared/identity/plane';
 import type { PlaneDescription } from '#shared/http/plane';
 import { logger } from '#shared/platform/logger';
 import type { RouteDefinition } from '#shared/http/route';
+import { localMailAnswer } from '#local/mail-outbox';
 
 /**
  * A stand-in for API Gateway: it routes with the same route table as the stack, plays the
@@ -125,6 +126,9 @@ async function handle(
   const url = requestUrl(req.url ?? '/');
   if (!url) return gatewayError(plane, errors.malformedHttp());
   const method = req.method ?? 'GET';
+  // Local stage only, outside every plane: the mail outbox (local/mail-outbox.ts).
+  const localMail = localMailAnswer(method, url);
+  if (localMail) return localMail;
   const answer = (type: string) => gatewayError(plane, plane.gatewayResponses[type]!);
   const candidates = matchPath(plane.routes, url.pathname);
   if (candidates.length === 0) return answer('MISSING_AUTHENTICATION_TOKEN');

@@ -1,8 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureTable, startDynamoDbLocal } from '#local/dynamodb';
 import { startGateway } from '#local/gateway';
+import { LOCAL_MAIL_FOLDER } from '#local/mail-outbox';
 import { startMessaging } from '#local/messaging';
 import { startS3Gate } from '#local/s3-gate';
 import { startQueuePoller } from '#local/queue-poller';
@@ -79,6 +81,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const stop = async () => {
     for (const stopOne of stops.reverse()) await stopOne().catch(() => undefined);
   };
+  // The mail outbox: kept with the data, or in a temporary folder that the stop removes.
+  const mailDir = dataDir ? join(dataDir, LOCAL_MAIL_FOLDER) : mkdtempSync(join(tmpdir(), 'osma-mail-'));
+  if (!dataDir) stops.push(async () => rmSync(mailDir, { recursive: true, force: true }));
   try {
     const dynamo = await startDynamoDbLocal({ port: await freePort(), path: dataDir });
     stops.push(dynamo.stop);
@@ -110,6 +115,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       OSMA_FILES_BUCKET: messaging.bucket,
       // Local only (honoured only in this process, see markLocalStack): webhooks to this machine.
       OSMA_WEBHOOK_ALLOW_LOOPBACK: 'true',
+      // Local only (honoured only in this process): mail is kept here, listed by GET /_local/mail.
+      OSMA_LOCAL_MAIL_DIR: mailDir,
     });
     retrySchedule(); // a wrong OSMA_WEBHOOK_RETRY_SCHEDULE stops the start here, not at the first delivery
     // The router sends through this client (made now, from the endpoint just set).
@@ -152,6 +159,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (options.webhookPipeline !== false) await startWebhookPipeline();
     const gateway = await startGateway({ port: options.port });
     stops.push(gateway.stop);
+    // Links in mail lead to the dashboard, which the local gateway serves on its own origin.
+    process.env.OSMA_DASHBOARD_URL ||= gateway.url;
     return {
       ...seed,
       url: gateway.url,

@@ -24,6 +24,8 @@ export const ID_PREFIXES = {
   file: 'file',
   login: 'lgn',
   session: 'ses',
+  mail: 'mail',
+  auditEvent: 'aud',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

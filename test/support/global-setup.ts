@@ -16,6 +16,8 @@ declare module 'vitest' {
     dynamoDbEndpoint: string;
     tableName: string;
     logFile: string;
+    /** The stack's data dir: tests that play a handler of the stack (the mail outbox) write into it. */
+    dataDir: string;
   }
 }
 
@@ -49,6 +51,7 @@ export default async function setup(project: TestProject) {
   project.provide('dynamoDbEndpoint', stack.dynamoDbEndpoint);
   project.provide('tableName', 'osma-local');
   project.provide('logFile', stack.logFile);
+  project.provide('dataDir', dataDir);
   return async () => {
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
