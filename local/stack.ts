@@ -6,6 +6,7 @@ import { startGateway } from '#local/gateway';
 import { startMessaging } from '#local/messaging';
 import { startS3Gate } from '#local/s3-gate';
 import { startQueuePoller } from '#local/queue-poller';
+import { prepareRootSecret } from '#local/root-secret';
 import { startStreamPoller } from '#local/stream-poller';
 import { checkSeedKeys, seedLocal, type LocalSeed } from '#local/seed';
 import { ROUTER_RETRY_ATTEMPTS, retrySchedule } from '#shared/api/webhooks/settings';
@@ -77,6 +78,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const stopOne of stops.reverse()) await stopOne().catch(() => undefined);
   };
   try {
+    const rootSecret = await prepareRootSecret(dataDir);
+    stops.push(rootSecret.remove);
     const dynamo = await startDynamoDbLocal({ port: await freePort(), path: dataDir });
     stops.push(dynamo.stop);
     const messaging = await startMessaging({
@@ -107,6 +110,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       OSMA_FILES_BUCKET: messaging.bucket,
       // Local only (honoured only in this process, see markLocalStack): webhooks to this machine.
       OSMA_WEBHOOK_ALLOW_LOOPBACK: 'true',
+      // Local only, like the one above: the root secret that Secrets Manager keeps in AWS.
+      OSMA_SECRET_FILE: rootSecret.file,
     });
     retrySchedule(); // a wrong OSMA_WEBHOOK_RETRY_SCHEDULE stops the start here, not at the first delivery
     // The router sends through this client (made now, from the endpoint just set).
