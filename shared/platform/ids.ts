@@ -22,6 +22,7 @@ export const ID_PREFIXES = {
   event: 'evt',
   webhookEndpoint: 'we',
   file: 'file',
+  totp: 'totp',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
