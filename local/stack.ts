@@ -8,6 +8,7 @@ import { LOCAL_MAIL_FOLDER } from '#local/mail-outbox';
 import { startMessaging } from '#local/messaging';
 import { startS3Gate } from '#local/s3-gate';
 import { startQueuePoller } from '#local/queue-poller';
+import { prepareRootSecret } from '#local/root-secret';
 import { startStreamPoller } from '#local/stream-poller';
 import { checkSeedKeys, seedLocal, type LocalSeed } from '#local/seed';
 import { ROUTER_RETRY_ATTEMPTS, retrySchedule } from '#shared/api/webhooks/settings';
@@ -85,6 +86,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const mailDir = dataDir ? join(dataDir, LOCAL_MAIL_FOLDER) : mkdtempSync(join(tmpdir(), 'osma-mail-'));
   if (!dataDir) stops.push(async () => rmSync(mailDir, { recursive: true, force: true }));
   try {
+    const rootSecret = await prepareRootSecret(dataDir);
+    stops.push(rootSecret.remove);
     const dynamo = await startDynamoDbLocal({ port: await freePort(), path: dataDir });
     stops.push(dynamo.stop);
     const messaging = await startMessaging({
@@ -117,6 +120,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       OSMA_WEBHOOK_ALLOW_LOOPBACK: 'true',
       // Local only (honoured only in this process): mail is kept here, listed by GET /_local/mail.
       OSMA_LOCAL_MAIL_DIR: mailDir,
+      // Local only, like the one above: the root secret that Secrets Manager keeps in AWS.
+      OSMA_SECRET_FILE: rootSecret.file,
     });
     retrySchedule(); // a wrong OSMA_WEBHOOK_RETRY_SCHEDULE stops the start here, not at the first delivery
     // The router sends through this client (made now, from the endpoint just set).

@@ -26,6 +26,7 @@ export const ID_PREFIXES = {
   session: 'ses',
   mail: 'mail',
   auditEvent: 'aud',
+  totp: 'totp',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -23,8 +23,11 @@ import { routeList } from '#shared/api/routes';
 import { TABLE_DEFINITION } from '#shared/platform/table';
 
 const STAGE = 'test';
-/** Settings that only the local stack's process honours (shared/api/webhooks/settings.ts, shared/platform/mail.ts); no deployed function may carry one. */
-const LOCAL_ONLY_SETTINGS = ['OSMA_WEBHOOK_ALLOW_LOOPBACK', 'OSMA_WEBHOOK_SENDER_FAULT', 'OSMA_LOCAL_MAIL_DIR'];
+/**
+ * Settings that only the local stack's process honours (shared/api/webhooks/settings.ts,
+ * shared/platform/mail.ts, shared/platform/secrets.ts); no deployed function may carry one.
+ */
+const LOCAL_ONLY_SETTINGS = ['OSMA_WEBHOOK_ALLOW_LOOPBACK', 'OSMA_WEBHOOK_SENDER_FAULT', 'OSMA_LOCAL_MAIL_DIR', 'OSMA_SECRET_FILE'];
 const WRITE_ACTION = /PutItem|UpdateItem|DeleteItem|TransactWrite|BatchWrite/;
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string }>;

@@ -1,5 +1,6 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { loginKeys, normalizeEmail } from '#shared/identity/logins/keys';
+import { writeAudit } from '#shared/identity/audit/audit';
 import { checkLoginThrottle, recordLoginFailure } from '#shared/identity/logins/throttle';
 import { organizationKeys } from '#shared/identity/organizations/keys';
 import { dummyVerify, hashPassword, verifyPassword } from '#shared/identity/passwords/hash';
@@ -55,6 +56,14 @@ export async function logIn(input: LoginInput, source: { ip: string; userAgent?:
   const passwordRight = login ? await verifyPassword(input.password, login.password_hash) : await dummyVerify(input.password);
   if (!login || !passwordRight) {
     await recordLoginFailure(input.username, source.ip);
+    // The username is not kept: people sometimes type their password there.
+    await writeAudit({
+      organizationId: login?.organization_id,
+      action: 'login.failed',
+      actor: login ? { type: 'user', id: login.user_id } : { type: 'anonymous' },
+      ip: source.ip,
+      userAgent: source.userAgent,
+    });
     throw errors.invalidCredentials();
   }
   const userKey = userKeys.key(login.organization_id, login.user_id);
@@ -78,6 +87,7 @@ export async function logIn(input: LoginInput, source: { ip: string; userAgent?:
     refreshSeconds: input['refresh-token-expiration-seconds'] ?? REFRESH_TOKEN_SECONDS.default,
     sourceIp: source.ip,
     userAgent: source.userAgent,
+    audit: { action: 'login.succeeded', actor: { type: 'user', id: login.user_id }, ip: source.ip, userAgent: source.userAgent },
   });
   return {
     ...tokens,

@@ -20,9 +20,14 @@ export async function sessionFor(principal: SessionPrincipal, id: string): Promi
 }
 
 /** Signs a session out; ending one that already ended changes nothing. */
-export async function endSessionFor(principal: SessionPrincipal, id: string): Promise<void> {
-  await sessionFor(principal, id);
-  await endSession(id, id === principal.sessionId ? 'logged_out' : 'ended_by_admin');
+export async function endSessionFor(principal: SessionPrincipal, id: string, source: { ip: string; userAgent?: string }): Promise<void> {
+  const session = await sessionFor(principal, id);
+  await endSession(session, id === principal.sessionId ? 'logged_out' : 'ended_by_admin', {
+    action: 'session.ended',
+    actor: { type: 'user', id: principal.userId },
+    ip: source.ip,
+    userAgent: source.userAgent,
+  });
 }
 
 export function sessionResource(session: SessionItem) {

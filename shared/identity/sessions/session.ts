@@ -1,10 +1,11 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { auditItem, type AuditEvent } from '#shared/identity/audit/audit';
 import { organizationKeys } from '#shared/identity/organizations/keys';
 import { sessionKeys } from '#shared/identity/sessions/keys';
 import { hashToken, newRefreshToken, signAccessToken, type AccessClaims } from '#shared/identity/sessions/tokens';
 import { userKeys } from '#shared/api/users/keys';
 import { tableName } from '#shared/platform/config';
-import { batchGet, db, failedConditions, isConditionFailure } from '#shared/platform/db';
+import { batchGet, db, failedConditions } from '#shared/platform/db';
 import { errors } from '#shared/platform/errors';
 import { newId } from '#shared/platform/ids';
 import { timestamp } from '#shared/platform/time';
@@ -56,8 +57,8 @@ export interface NewSession {
   refreshSeconds: number;
   sourceIp?: string;
   userAgent?: string;
-  /** Items written in the same transaction (the audit event). */
-  alsoPut?: Record<string, unknown>[];
+  /** The audit event written in the same transaction, about this session. */
+  audit: Omit<AuditEvent, 'organizationId' | 'target'>;
 }
 
 export async function startSession(input: NewSession): Promise<IssuedTokens> {
@@ -94,7 +95,12 @@ export async function startSession(input: NewSession): Promise<IssuedTokens> {
             ExpressionAttributeValues: { ':now': session.created_at },
           },
         },
-        ...(input.alsoPut ?? []).map((Item) => ({ Put: { TableName: tableName(), Item } })),
+        {
+          Put: {
+            TableName: tableName(),
+            Item: auditItem({ ...input.audit, organizationId: input.organizationId, target: { type: 'session', id: session.session_id } }),
+          },
+        },
       ],
     }),
   );
@@ -113,7 +119,7 @@ export async function refreshSession(refreshToken: string, accessSeconds: number
   if (!token || (token.expires_at as number) <= nowSeconds) throw errors.refreshTokenInvalid();
   const sessionId = token.session_id as string;
   if (token.used_at) {
-    await endSession(sessionId, 'refresh_token_reused');
+    await endReusedSession(sessionId);
     throw errors.refreshTokenReused();
   }
   const session = await getSessionItem(sessionId);
@@ -151,7 +157,7 @@ export async function refreshSession(refreshToken: string, accessSeconds: number
     if (!failed?.length) throw error;
     // Another request used this token first: this use is a reuse.
     if (failed.includes(0)) {
-      await endSession(sessionId, 'refresh_token_reused');
+      await endReusedSession(sessionId);
       throw errors.refreshTokenReused();
     }
     throw errors.refreshTokenInvalid();
@@ -159,24 +165,49 @@ export async function refreshSession(refreshToken: string, accessSeconds: number
   return issue({ ...session, generation: session.generation + 1 }, next, accessSeconds);
 }
 
-/** Ends a session; true when this call ended it, false when it had already ended. */
-export async function endSession(sessionId: string, reason: string): Promise<boolean> {
+/**
+ * Ends a session and writes its audit event in the same transaction; false when it had already
+ * ended (then nothing is written).
+ */
+export async function endSession(
+  session: Pick<SessionItem, 'session_id' | 'organization_id'>,
+  reason: 'logged_out' | 'ended_by_admin' | 'refresh_token_reused',
+  audit: Omit<AuditEvent, 'organizationId' | 'target'>,
+): Promise<boolean> {
   try {
     await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: sessionKeys.session(sessionId),
-        UpdateExpression: 'SET #status = :ended, ended_at = :now, ended_reason = :reason',
-        ConditionExpression: '#status = :active',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':ended': 'ended', ':active': 'active', ':now': timestamp(), ':reason': reason },
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: sessionKeys.session(session.session_id),
+              UpdateExpression: 'SET #status = :ended, ended_at = :now, ended_reason = :reason',
+              ConditionExpression: '#status = :active',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':ended': 'ended', ':active': 'active', ':now': timestamp(), ':reason': reason },
+            },
+          },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: auditItem({ ...audit, organizationId: session.organization_id, target: { type: 'session', id: session.session_id } }),
+            },
+          },
+        ],
       }),
     );
     return true;
   } catch (error) {
-    if (isConditionFailure(error)) return false;
+    if (failedConditions(error)?.length) return false;
     throw error;
   }
+}
+
+/** A refresh token came back after it was replaced: whoever holds it, the session is over. */
+async function endReusedSession(sessionId: string): Promise<void> {
+  const session = await getSessionItem(sessionId);
+  if (session) await endSession(session, 'refresh_token_reused', { action: 'refresh_token.reused', actor: { type: 'anonymous' } });
 }
 
 export async function getSessionItem(sessionId: string): Promise<SessionItem | undefined> {
