@@ -72,7 +72,8 @@ function operation(surface: DocumentSurface, route: RouteDefinition): ZodOpenApi
       [`${route.success.status}`]: {
         description: route.success.description,
         headers: surface.successHeaders(route),
-        content: { [contentType]: { schema: route.success.schema } },
+        // A 204 has no body, so it names no content.
+        ...(route.success.status !== 204 && { content: { [contentType]: { schema: route.success.schema } } }),
       },
       ...surface.errorResponses(route),
     },

@@ -20,6 +20,9 @@ import {
 } from '#shared/api/gateway-responses';
 import { objectKeyPatterns } from '#shared/api/files/keys';
 import { routeList } from '#shared/api/routes';
+import { identityRouteList } from '#shared/identity/routes';
+import { jsonApiErrors } from '#shared/http/jsonapi';
+import { identityPlane } from '#shared/identity/plane';
 import { TABLE_DEFINITION } from '#shared/platform/table';
 
 const STAGE = 'test';
@@ -101,7 +104,8 @@ describe('OsmaStack', () => {
     const functions = template.findResources('AWS::Lambda::Function');
 
     // Assess
-    expect(Object.keys(functions)).toHaveLength(routeList.length + 3);
+    // Two authorizers (API keys, sessions), the webhook router and sender.
+    expect(Object.keys(functions)).toHaveLength(routeList.length + identityRouteList.length + 4);
     for (const route of routeList) {
       const fn = stack.api.functions[route.operationId];
       expect(fn, route.operationId).toBeDefined();
@@ -168,13 +172,23 @@ describe('OsmaStack', () => {
     }
   });
 
-  it('uses one cached REQUEST authorizer on the osma-api-key header', () => {
+  it('uses one cached REQUEST authorizer per plane: osma-api-key on the public API, Authorization on the management API', () => {
     // Act
     const authorizers = template.findResources('AWS::ApiGateway::Authorizer');
+    const ofApi = (api: { restApi: { node: { defaultChild?: unknown } } }) =>
+      Object.values(authorizers).filter((authorizer) => authorizer.Properties.RestApiId.Ref === logicalId(api.restApi));
 
     // Assess
-    expect(Object.values(authorizers)).toHaveLength(1);
-    const properties = Object.values(authorizers)[0]!.Properties;
+    expect(Object.values(authorizers)).toHaveLength(2);
+    expect(ofApi(stack.managementApi)).toHaveLength(1);
+    expect(ofApi(stack.managementApi)[0]!.Properties).toMatchObject({
+      Type: 'REQUEST',
+      IdentitySource: 'method.request.header.authorization',
+      AuthorizerResultTtlInSeconds: authorizerCacheSeconds(),
+    });
+    expect(JSON.stringify(ofApi(stack.managementApi)[0]!.Properties.AuthorizerUri)).toContain(logicalId(stack.managementApi.authorizerFunction));
+    expect(ofApi(stack.api)).toHaveLength(1);
+    const properties = ofApi(stack.api)[0]!.Properties;
     expect(properties).toMatchObject({
       Type: 'REQUEST',
       IdentitySource: `method.request.header.${publicPlane.authorizer.header}`,
@@ -189,13 +203,14 @@ describe('OsmaStack', () => {
     const routePaths = [...new Set(routeList.map((route) => route.path))];
 
     // Act
-    const anyMethods = ofType(resources, 'AWS::ApiGateway::Method')
-      .map(([, method]) => method.Properties!)
-      .filter((method) => method.HttpMethod === 'ANY');
+    const publicMethods = ofType(resources, 'AWS::ApiGateway::Method').filter(
+      ([, method]) => method.Properties!.RestApiId.Ref === logicalId(stack.restApi),
+    );
+    const anyMethods = publicMethods.map(([, method]) => method.Properties!).filter((method) => method.HttpMethod === 'ANY');
 
     // Assess
     expect(anyMethods.map((method) => paths.get(method.ResourceId.Ref)).sort()).toEqual(routePaths.sort());
-    expect(ofType(resources, 'AWS::ApiGateway::Method')).toHaveLength(routeList.length + routePaths.length);
+    expect(publicMethods).toHaveLength(routeList.length + routePaths.length);
     for (const method of anyMethods) {
       const allowed = routeList
         .filter((route) => route.path === paths.get(method.ResourceId.Ref))
@@ -282,9 +297,9 @@ describe('OsmaStack', () => {
     };
 
     // Act
-    const responses = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse')).map(
-      (response) => response.Properties,
-    );
+    const responses = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse'))
+      .map((response) => response.Properties)
+      .filter((response) => response.RestApiId.Ref === logicalId(stack.restApi));
 
     // Assess
     expect(responses).toHaveLength(Object.keys(GATEWAY_RESPONSES).length + 1);
@@ -313,8 +328,8 @@ describe('OsmaStack', () => {
     const stages = Object.values(template.findResources('AWS::ApiGateway::Stage'));
 
     // Assess
-    expect(stages).toHaveLength(1);
-    const stage = stages[0]!;
+    expect(stages).toHaveLength(2);
+    const stage = stages.find((candidate) => candidate.Properties.RestApiId.Ref === logicalId(stack.restApi))!;
     expect(stage.Properties).toMatchObject({
       StageName: STAGE,
       MethodSettings: [{ MetricsEnabled: true, ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 }],
@@ -629,6 +644,34 @@ describe('OsmaStack', () => {
     }
   });
 
+  it('serves the management API from the same table: one function per /v1/ route behind the session authorizer, JSON:API gateway answers, the root secret readable by its functions only', () => {
+    // Prepare
+    const functions = template.findResources('AWS::Lambda::Function');
+    const secretRef = { Ref: logicalId(stack.rootSecret) };
+    const responses = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse'))
+      .map((response) => response.Properties)
+      .filter((response) => response.RestApiId.Ref === logicalId(stack.managementApi.restApi));
+    const readsSecret = (fn: { role?: { node: { defaultChild?: unknown } } }) =>
+      roleStatements(resources, logicalId(fn.role as never)).some(
+        (statement) => [statement.Action].flat().includes('secretsmanager:GetSecretValue') && JSON.stringify(statement.Resource) === JSON.stringify(secretRef),
+      );
+
+    // Assess
+    for (const route of identityRouteList) {
+      const fn = stack.managementApi.functions[route.operationId];
+      expect(fn, route.operationId).toBeDefined();
+      expect(functions[logicalId(fn!)]!.Properties.Environment.Variables.OSMA_SECRET_ARN).toEqual(secretRef);
+      expect(readsSecret(fn!), route.operationId).toBe(true);
+    }
+    expect(readsSecret(stack.managementApi.authorizerFunction)).toBe(true);
+    for (const route of routeList) expect(readsSecret(stack.api.functions[route.operationId]!), route.operationId).toBe(false);
+    for (const [type, error] of Object.entries(identityPlane.gatewayResponses)) {
+      const response = responses.find((candidate) => candidate.ResponseType === type);
+      expect(response?.ResponseTemplates, type).toEqual({ 'application/json': JSON.stringify({ errors: jsonApiErrors(error) }) });
+    }
+    template.hasOutput('ManagementApiUrl', Match.anyValue());
+  });
+
   it('has no unacknowledged cdk-nag AwsSolutions finding and no CDK error', () => {
     // Act
     const report = new AwsSolutionsChecks().validateScope(app);
@@ -650,7 +693,7 @@ describe('OsmaStack', () => {
     );
 
     // Assess
-    expect(environments).toHaveLength(routeList.length + 3);
+    expect(environments).toHaveLength(routeList.length + identityRouteList.length + 4);
     for (const variables of environments) {
       expect(variables.OSMA_STAGE).toBe(STAGE);
       expect(Object.keys(variables).filter((name) => LOCAL_ONLY_SETTINGS.includes(name))).toEqual([]);

@@ -104,6 +104,10 @@ export function conformanceChecker(document: OpenApiDocument, gatewayError = 'Er
       }
     }
 
+    if (!response.content) {
+      if (answer.text !== '') problems.push(`${where}: a body where the document promises none`);
+      return problems;
+    }
     const contentType = (answer.headers.get('content-type') ?? '').split(';')[0]!.trim();
     const media = response.content?.[contentType];
     if (!media) {

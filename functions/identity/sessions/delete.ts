@@ -2,4 +2,6 @@ import { endSessionFor } from '#shared/identity/sessions/manage';
 import { sessionRoutes } from '#shared/identity/sessions/routes';
 import { identityHandler } from '#shared/identity/surface';
 
-export const handler = identityHandler(sessionRoutes.endSession, ({ principal, params }) => endSessionFor(principal, params.id));
+export const handler = identityHandler(sessionRoutes.endSession, ({ principal, params, sourceIp, userAgent }) =>
+  endSessionFor(principal, params.id, { ip: sourceIp, userAgent }),
+);
