@@ -24,7 +24,7 @@ export interface ScryptParameters {
   keyLength: number;
 }
 
-/** 32 MiB and about 64 ms on a 2-core AMD EPYC; about a quarter of a second on a 512 MB Lambda. */
+/** 32 MiB, and about 65 ms on one core of an AMD EPYC: docs/passwords.md has the measurements and the reasons. */
 export const CURRENT_PARAMETERS: Readonly<ScryptParameters> = Object.freeze({ N: 2 ** 15, r: 8, p: 1, keyLength: 32 });
 export const SALT_BYTES = 16;
 
@@ -32,8 +32,8 @@ const SCHEME = 'scrypt';
 
 /**
  * What a stored hash may ask for. Verifying costs what the string says, so a string beyond
- * these bounds (a corrupted or tampered item) is refused rather than computed: it could
- * otherwise ask for gigabytes or minutes.
+ * these bounds (a corrupted or tampered item) is refused, at the dummy's cost, rather than
+ * computed: it could otherwise ask for gigabytes or minutes.
  */
 const BOUNDS = {
   N: { min: 2 ** 10, max: 2 ** 20 },
@@ -43,6 +43,9 @@ const BOUNDS = {
   saltBytes: { min: 8, max: 64 },
   memoryBytes: 256 * 1024 * 1024,
 } as const;
+
+const WHOLE_NUMBER = /^[1-9][0-9]{0,9}$/;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 interface ParsedHash {
   parameters: ScryptParameters;
@@ -58,14 +61,16 @@ export async function hashPassword(password: string): Promise<string> {
 
 /**
  * Whether `password` is the one `stored` was made from, with the parameters `stored` names.
- * A malformed or out-of-bounds `stored` is false, never an exception: a login must answer
- * 401, not 500, whatever the item holds. The keys are compared in constant time.
+ * Every call costs one derivation: with no `stored` (no such account) or a malformed one, the
+ * dummy hash's, and the answer is false. So a login calls it once whatever it found, and an
+ * unknown email costs what a wrong password costs. A malformed or out-of-bounds `stored` is
+ * false, never an exception: a login must answer 401, not 500, whatever the item holds.
+ * The keys are compared in constant time.
  */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const parsed = parseHash(stored);
-  if (!parsed) return false;
+export async function verifyPassword(password: string, stored: string | undefined): Promise<boolean> {
+  const parsed = parseHash(stored) ?? DUMMY;
   const key = await deriveKey(password, parsed.salt, parsed.parameters);
-  return timingSafeEqual(key, parsed.key);
+  return timingSafeEqual(key, parsed.key) && parsed !== DUMMY;
 }
 
 /** True when `stored` was not made with today's parameters (or cannot be read at all). */
@@ -91,9 +96,11 @@ export function needsRehash(stored: string): boolean {
  */
 export const DUMMY_HASH = 'scrypt$32768$8$1$q8LMpqu3rsbASnVSnWp0dQ$2Cni6F7se5AEA5NNxLfWEEUH53PfQlau-R8L0eq7Tn0';
 
-/** Costs one verification with today's parameters, and is always false. */
+const DUMMY = parseHash(DUMMY_HASH)!;
+
+/** Costs one verification with today's parameters, and is always false: `verifyPassword(password, undefined)`. */
 export async function dummyVerify(password: string): Promise<false> {
-  await verifyPassword(password, DUMMY_HASH);
+  await verifyPassword(password, undefined);
   return false;
 }
 
@@ -113,9 +120,6 @@ export function scryptMemoryBytes({ N, r, p }: Pick<ScryptParameters, 'N' | 'r' 
 function formatHash({ parameters: { N, r, p }, salt, key }: ParsedHash): string {
   return [SCHEME, N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
-
-const WHOLE_NUMBER = /^[1-9][0-9]{0,9}$/;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 function parseHash(stored: unknown): ParsedHash | undefined {
   if (typeof stored !== 'string') return undefined;
