@@ -1,3 +1,4 @@
+import { mfaTotpRoutes } from '#shared/identity/mfa/routes';
 import { organizationRoutes } from '#shared/identity/organizations/routes';
 import { sessionRoutes } from '#shared/identity/sessions/routes';
 import { identitySpecRoutes } from '#shared/identity/spec/routes';
@@ -7,6 +8,7 @@ import type { RouteDefinition } from '#shared/http/route';
 export const identityRoutes = {
   ...sessionRoutes,
   ...organizationRoutes,
+  ...mfaTotpRoutes,
   ...identitySpecRoutes,
 };
 

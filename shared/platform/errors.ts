@@ -32,6 +32,10 @@ export const MANAGEMENT_ERROR_CODES = [
   'refresh_token_reused',
   'permission_denied',
   'too_many_attempts',
+  'invalid_password',
+  'invalid_totp_code',
+  'invalid_state',
+  'totp_already_enabled',
 ] as const;
 export type ErrorCode = PublicErrorCode | (typeof MANAGEMENT_ERROR_CODES)[number];
 
@@ -165,6 +169,23 @@ export const errors = {
   refreshTokenReused: () =>
     new InvalidRequestError(401, 'The refresh token was already used, so its session has been ended. Sign in again.', 'refresh_token_reused'),
   permissionDenied: (detail: string) => new InvalidRequestError(403, detail, 'permission_denied'),
+  /** A signed-in person confirming a change with a password that is not theirs: 403, the session itself is fine. */
+  invalidPassword: (param: string) =>
+    new InvalidRequestError(403, 'The password is not right.', 'invalid_password', [{ param, message: 'The password is not right.', in: 'body' }]),
+  /** A sign-in whose password was right and whose TOTP code is not (wrong, malformed or already used). */
+  invalidTotpCode: () => {
+    const message = 'The TOTP code is not right, or was already used: send the code your app shows now.';
+    return new InvalidRequestError(401, message, 'invalid_totp_code', [{ param: 'totp-code', message, in: 'body' }]);
+  },
+  /** Enabling TOTP with codes that are not two consecutive codes of the configuration's secret. */
+  invalidTotpCodes: () => {
+    const message = 'codes must be two consecutive codes of this configuration, the earlier first, the later one current.';
+    return new InvalidRequestError(400, message, 'invalid_totp_code', [{ param: 'codes', message, in: 'body' }]);
+  },
+  /** A change that the resource's state does not allow now (enabling what is enabled, deleting what is enabled). */
+  invalidState: (detail: string) => new InvalidRequestError(409, detail, 'invalid_state'),
+  totpAlreadyEnabled: () =>
+    new InvalidRequestError(409, 'Another TOTP configuration of this login is enabled: disable it first.', 'totp_already_enabled'),
   /** Too many failed attempts; `retryAfter` in seconds. */
   tooManyAttempts: (retryAfter: number) =>
     new InvalidRequestError(429, `Too many attempts. Try again in ${retryAfter} seconds.`, 'too_many_attempts', undefined, {

@@ -2,6 +2,7 @@ import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { loginKeys, normalizeEmail } from '#shared/identity/logins/keys';
 import { writeAudit } from '#shared/identity/audit/audit';
 import { checkLoginThrottle, recordLoginFailure } from '#shared/identity/logins/throttle';
+import { checkLoginTotp, type LoginTotpOutcome } from '#shared/identity/mfa/totp-config';
 import { organizationKeys } from '#shared/identity/organizations/keys';
 import { dummyVerify, hashPassword, verifyPassword } from '#shared/identity/passwords/hash';
 import { REFRESH_TOKEN_SECONDS, startSession, type IssuedTokens } from '#shared/identity/sessions/session';
@@ -68,7 +69,11 @@ export async function logIn(input: LoginInput, source: { ip: string; userAgent?:
   }
   const userKey = userKeys.key(login.organization_id, login.user_id);
   const organizationKey = organizationKeys.key(login.organization_id);
-  const found = await batchGet([userKey, organizationKey]);
+  const [totp, found] = await Promise.all([
+    checkLoginTotp(login.login_id, input['totp-code']),
+    batchGet([userKey, organizationKey]),
+  ]);
+  await requireSecondFactor(totp, login, source);
   const user = found(userKey);
   const organization = found(organizationKey);
   // The password was right, so saying why the sign-in is refused tells nothing new.
@@ -82,7 +87,7 @@ export async function logIn(input: LoginInput, source: { ip: string; userAgent?:
     loginId: login.login_id,
     email: login.email,
     roles,
-    amr: ['pwd'],
+    amr: totp === 'accepted' ? ['pwd', 'otp'] : ['pwd'],
     accessSeconds: input['access-token-expiration-seconds'] ?? ACCESS_TOKEN_SECONDS.default,
     refreshSeconds: input['refresh-token-expiration-seconds'] ?? REFRESH_TOKEN_SECONDS.default,
     sourceIp: source.ip,
@@ -98,6 +103,29 @@ export async function logIn(input: LoginInput, source: { ip: string; userAgent?:
     'last-name': (user.last_name as string | undefined) ?? null,
     organizations: [login.organization_id],
   };
+}
+
+/**
+ * The second factor, once the password was right. A login with TOTP enabled and no code gets
+ * `mfa_required`, not counted as a failure: a missing code is no guess, and the password was
+ * right. A wrong, malformed or replayed code is a guess: it counts in the throttle and is
+ * audited like a wrong password, so codes cannot be tried faster than passwords.
+ */
+async function requireSecondFactor(totp: LoginTotpOutcome, login: LoginItem, source: { ip: string; userAgent?: string }): Promise<void> {
+  if (totp === 'code_required') throw errors.mfaRequired();
+  if (totp !== 'refused') return;
+  await Promise.all([
+    recordLoginFailure(login.email, source.ip),
+    writeAudit({
+      organizationId: login.organization_id,
+      action: 'login.failed',
+      actor: { type: 'user', id: login.user_id },
+      ip: source.ip,
+      userAgent: source.userAgent,
+      data: { reason: 'totp_refused' },
+    }),
+  ]);
+  throw errors.invalidTotpCode();
 }
 
 /**
