@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { Organization } from '#shared/identity/organizations/organization';
+import { organizationOf, type Organization } from '#shared/identity/organizations/organization';
 
 /** The management API's `organizations` resource: the seed's attributes, in kebab-case. */
 export const ORGANIZATION_TYPE = 'organizations';
@@ -38,4 +38,16 @@ export function organizationResource(organization: Organization) {
       'last-modified-time': organization.updated_at,
     },
   };
+}
+
+/**
+ * The organizations a signed-in person belongs to, as a page: one membership per login for
+ * now, so the list is their own organization.
+ */
+export async function organizationList(
+  principal: { organizationId: string },
+  page: { 'page[limit]': number; 'page[offset]': number },
+) {
+  const own = page['page[offset]'] > 0 ? [] : [organizationResource(await organizationOf(principal, principal.organizationId))];
+  return { data: own, meta: { page: { limit: page['page[limit]'], offset: page['page[offset]'], total: 1 } }, links: {} };
 }

@@ -38,7 +38,7 @@ export const managementDocumentSurface: DocumentSurface = {
     title: 'Osma management API',
     version: '1',
     description:
-      'What the Osma dashboard calls: organizations, sign-in and sessions. JSON:API bodies with kebab-case attributes; ' +
+      'What the Osma dashboard calls: the people of an organization sign in here and manage it. JSON:API bodies with kebab-case attributes; ' +
       'errors as `{"errors": [{"status", "code", "detail", "source"}]}`. Authenticate with `Authorization: Bearer <access-token>` ' +
       'from `POST /v1/login/`.',
   },
