@@ -13,6 +13,7 @@ import {
 } from '#shared/identity/mfa/totp-config';
 import type { SessionPrincipal } from '#shared/identity/principal';
 import { can } from '#shared/identity/roles/permissions';
+import { mfaTotpResource } from '#shared/identity/mfa/resource';
 import { userKeys } from '#shared/api/users/keys';
 import { tableName } from '#shared/platform/config';
 import { db } from '#shared/platform/db';
@@ -114,5 +115,22 @@ function auditPut(action: AuditAction, principal: SessionPrincipal, id: string, 
         userAgent: source.userAgent,
       }),
     },
+  };
+}
+
+/**
+ * The list answer: a login has a handful of configurations (pending setups expire in a day),
+ * so one Query reads them all and the page is cut here.
+ */
+export async function totpList(
+  principal: SessionPrincipal,
+  query: { 'filter[user-id]'?: string; 'page[limit]': number; 'page[offset]': number },
+) {
+  const { userId, configs } = await listTotpFor(principal, query['filter[user-id]']);
+  const { 'page[limit]': limit, 'page[offset]': offset } = query;
+  return {
+    data: configs.slice(offset, offset + limit).map((config) => mfaTotpResource(config, userId)),
+    meta: { page: { limit, offset, total: configs.length } },
+    links: {},
   };
 }
