@@ -32,6 +32,8 @@ export const MANAGEMENT_ERROR_CODES = [
   'refresh_token_reused',
   'permission_denied',
   'too_many_attempts',
+  'invalid_password',
+  'invalid_confirmation_code',
 ] as const;
 export type ErrorCode = PublicErrorCode | (typeof MANAGEMENT_ERROR_CODES)[number];
 
@@ -165,6 +167,17 @@ export const errors = {
   refreshTokenReused: () =>
     new InvalidRequestError(401, 'The refresh token was already used, so its session has been ended. Sign in again.', 'refresh_token_reused'),
   permissionDenied: (detail: string) => new InvalidRequestError(403, detail, 'permission_denied'),
+  /** A signed-in person confirming a change with a password that is not theirs: 403, the session itself is fine. */
+  invalidPassword: (param: string) =>
+    new InvalidRequestError(403, 'The password is not right.', 'invalid_password', [{ param, message: 'The password is not right.', in: 'body' }]),
+  /**
+   * A password-reset code that is wrong, expired, used or burnt, or a username with no code:
+   * one answer for all, so it tells nothing of whether the email has a login.
+   */
+  invalidConfirmationCode: () => {
+    const message = 'The confirmation code is not right, has expired or was already used. Ask for a new one.';
+    return new InvalidRequestError(400, message, 'invalid_confirmation_code', [{ param: 'confirmation-code', message, in: 'body' }]);
+  },
   /** Too many failed attempts; `retryAfter` in seconds. */
   tooManyAttempts: (retryAfter: number) =>
     new InvalidRequestError(429, `Too many attempts. Try again in ${retryAfter} seconds.`, 'too_many_attempts', undefined, {
