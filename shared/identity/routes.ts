@@ -1,4 +1,5 @@
 import { organizationRoutes } from '#shared/identity/organizations/routes';
+import { passwordRoutes } from '#shared/identity/passwords/routes';
 import { sessionRoutes } from '#shared/identity/sessions/routes';
 import { identitySpecRoutes } from '#shared/identity/spec/routes';
 import type { RouteDefinition } from '#shared/http/route';
@@ -7,6 +8,7 @@ import type { RouteDefinition } from '#shared/http/route';
 export const identityRoutes = {
   ...sessionRoutes,
   ...organizationRoutes,
+  ...passwordRoutes,
   ...identitySpecRoutes,
 };
 
