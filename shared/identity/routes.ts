@@ -1,5 +1,6 @@
 import { mfaTotpRoutes } from '#shared/identity/mfa/routes';
 import { organizationRoutes } from '#shared/identity/organizations/routes';
+import { passwordRoutes } from '#shared/identity/passwords/routes';
 import { sessionRoutes } from '#shared/identity/sessions/routes';
 import { identitySpecRoutes } from '#shared/identity/spec/routes';
 import type { RouteDefinition } from '#shared/http/route';
@@ -9,6 +10,7 @@ export const identityRoutes = {
   ...sessionRoutes,
   ...organizationRoutes,
   ...mfaTotpRoutes,
+  ...passwordRoutes,
   ...identitySpecRoutes,
 };
 

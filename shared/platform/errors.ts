@@ -36,6 +36,7 @@ export const MANAGEMENT_ERROR_CODES = [
   'invalid_totp_code',
   'invalid_state',
   'totp_already_enabled',
+  'invalid_confirmation_code',
 ] as const;
 export type ErrorCode = PublicErrorCode | (typeof MANAGEMENT_ERROR_CODES)[number];
 
@@ -186,6 +187,14 @@ export const errors = {
   invalidState: (detail: string) => new InvalidRequestError(409, detail, 'invalid_state'),
   totpAlreadyEnabled: () =>
     new InvalidRequestError(409, 'Another TOTP configuration of this login is enabled: disable it first.', 'totp_already_enabled'),
+  /**
+   * A password-reset code that is wrong, expired, used or burnt, or a username with no code:
+   * one answer for all, so it tells nothing of whether the email has a login.
+   */
+  invalidConfirmationCode: () => {
+    const message = 'The confirmation code is not right, has expired or was already used. Ask for a new one.';
+    return new InvalidRequestError(400, message, 'invalid_confirmation_code', [{ param: 'confirmation-code', message, in: 'body' }]);
+  },
   /** Too many failed attempts; `retryAfter` in seconds. */
   tooManyAttempts: (retryAfter: number) =>
     new InvalidRequestError(429, `Too many attempts. Try again in ${retryAfter} seconds.`, 'too_many_attempts', undefined, {

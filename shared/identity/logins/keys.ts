@@ -12,13 +12,16 @@ export const loginKeys = {
 };
 
 /**
- * Failed-login counters: per username and per source address, per fixed window. The username
+ * Throttling counters: per username and per source address, per fixed window, apart for each
+ * purpose (`login`: failed sign-ins; `reset`: password-reset mails asked for). The username
  * is hashed so that the counters do not keep a list of tried emails.
  */
+export type ThrottlePurpose = 'login' | 'reset';
+
 export const throttleKeys = {
-  username: (email: string, window: number) => ({
-    pk: `THROTTLE#login#user#${createHash('sha256').update(normalizeEmail(email)).digest('hex')}#${window}`,
+  username: (email: string, window: number, purpose: ThrottlePurpose = 'login') => ({
+    pk: `THROTTLE#${purpose}#user#${createHash('sha256').update(normalizeEmail(email)).digest('hex')}#${window}`,
     sk: 'THROTTLE',
   }),
-  sourceIp: (ip: string, window: number) => ({ pk: `THROTTLE#login#ip#${ip}#${window}`, sk: 'THROTTLE' }),
+  sourceIp: (ip: string, window: number, purpose: ThrottlePurpose = 'login') => ({ pk: `THROTTLE#${purpose}#ip#${ip}#${window}`, sk: 'THROTTLE' }),
 };

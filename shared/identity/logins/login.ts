@@ -85,6 +85,7 @@ export async function logIn(input: LoginInput, source: { ip: string; userAgent?:
     userId: login.user_id,
     organizationId: login.organization_id,
     loginId: login.login_id,
+    passwordUpdatedAt: login.password_updated_at,
     email: login.email,
     roles,
     amr: totp === 'accepted' ? ['pwd', 'otp'] : ['pwd'],

@@ -1,7 +1,7 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { throttleKeys } from '#shared/identity/logins/keys';
+import { throttleKeys, type ThrottlePurpose } from '#shared/identity/logins/keys';
 import { tableName } from '#shared/platform/config';
-import { batchGet, db } from '#shared/platform/db';
+import { batchGet, db, failedConditions } from '#shared/platform/db';
 import { errors } from '#shared/platform/errors';
 
 /**
@@ -47,4 +47,51 @@ export async function recordLoginFailure(username: string, sourceIp: string, now
       })),
     }),
   );
+}
+
+/** A limit on requests of one purpose, counted whether they succeed or not. */
+export interface RequestLimits {
+  purpose: Exclude<ThrottlePurpose, 'login'>;
+  windowSeconds: number;
+  perUsername: number;
+  perSourceIp: number;
+}
+
+/**
+ * Counts one request against both counters of `limits.purpose` (apart from the login
+ * counters), or refuses it with 429 and `retry-after` until the window ends when either is
+ * at its limit; a refused request is not counted. One conditional write, so racing requests
+ * cannot pass the limit together.
+ */
+export async function countRequest(limits: RequestLimits, username: string, sourceIp: string, now = Date.now()): Promise<void> {
+  const window = Math.floor(now / 1000 / limits.windowSeconds);
+  const counters = [
+    { Key: throttleKeys.username(username, window, limits.purpose), limit: limits.perUsername },
+    ...(sourceIp ? [{ Key: throttleKeys.sourceIp(sourceIp, window, limits.purpose), limit: limits.perSourceIp }] : []),
+  ];
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: counters.map(({ Key, limit }) => ({
+          Update: {
+            TableName: tableName(),
+            Key,
+            UpdateExpression: 'SET expires_at = :expires, entity = :entity ADD #count :one',
+            ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':limit': limit,
+              ':expires': (window + 2) * limits.windowSeconds,
+              ':entity': `${limits.purpose}_throttle`,
+            },
+          },
+        })),
+      }),
+    );
+  } catch (error) {
+    if (!failedConditions(error)?.length) throw error;
+    const windowEnd = (window + 1) * limits.windowSeconds * 1000;
+    throw errors.tooManyAttempts(Math.max(1, Math.ceil((windowEnd - now) / 1000)));
+  }
 }

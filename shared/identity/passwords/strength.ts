@@ -2,6 +2,7 @@ import { ZxcvbnFactory, type Score } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as english from '@zxcvbn-ts/language-en';
 import { isCommonPassword, passwordProblems, personalWords, type PasswordContext } from '#shared/identity/passwords/policy';
+import { STRENGTH_LABELS, type StrengthLabel } from '#shared/identity/passwords/strength-labels';
 
 /**
  * The strength estimate behind `POST /v1/password-strength/`: zxcvbn-ts with its common and
@@ -35,8 +36,7 @@ const estimator = new ZxcvbnFactory({
   l33tMaxSubstitutions: L33T_MAX_SUBSTITUTIONS,
 });
 
-export const STRENGTH_LABELS = ['very weak', 'weak', 'fair', 'strong', 'very strong'] as const;
-export type StrengthLabel = (typeof STRENGTH_LABELS)[number];
+export { STRENGTH_LABELS, type StrengthLabel } from '#shared/identity/passwords/strength-labels';
 
 export interface PasswordStrength {
   strength: { value: Score; label: StrengthLabel };

@@ -1,5 +1,6 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { auditItem, type AuditEvent } from '#shared/identity/audit/audit';
+import { loginKeys } from '#shared/identity/logins/keys';
 import { organizationKeys } from '#shared/identity/organizations/keys';
 import { sessionKeys } from '#shared/identity/sessions/keys';
 import { hashToken, newRefreshToken, signAccessToken, type AccessClaims } from '#shared/identity/sessions/tokens';
@@ -59,6 +60,13 @@ export interface NewSession {
   userAgent?: string;
   /** The audit event written in the same transaction, about this session. */
   audit: Omit<AuditEvent, 'organizationId' | 'target'>;
+  /**
+   * The login's `password_updated_at` that the sign-in checked the password against. When
+   * given, the session starts only if the password has not changed since: a sign-in that
+   * raced a password reset or change would otherwise leave a session that the change's ending
+   * of every session did not see. Refused as invalid credentials.
+   */
+  passwordUpdatedAt?: string;
 }
 
 export async function startSession(input: NewSession): Promise<IssuedTokens> {
@@ -81,30 +89,62 @@ export async function startSession(input: NewSession): Promise<IssuedTokens> {
     ...(input.userAgent && { user_agent: input.userAgent.slice(0, 512) }),
   };
   const refreshToken = newRefreshToken();
-  await db().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        { Put: { TableName: tableName(), Item: { ...sessionKeys.session(session.session_id), entity: 'session', ...session } } },
-        { Put: { TableName: tableName(), Item: refreshItem(refreshToken, session) } },
-        {
-          Update: {
-            TableName: tableName(),
-            Key: userKeys.key(input.organizationId, input.userId),
-            UpdateExpression: 'SET last_login_time = :now',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':now': session.created_at },
+  const passwordUnchanged = input.passwordUpdatedAt === undefined ? [] : [passwordUnchangedCheck(input.email, input.passwordUpdatedAt)];
+  await db()
+    .send(
+      new TransactWriteCommand({
+        TransactItems: [
+          // First, so that its index is 0 when it fails.
+          ...passwordUnchanged,
+          { Put: { TableName: tableName(), Item: { ...sessionKeys.session(session.session_id), entity: 'session', ...session } } },
+          { Put: { TableName: tableName(), Item: refreshItem(refreshToken, session) } },
+          { Put: { TableName: tableName(), Item: loginSessionItem(session) } },
+          {
+            Update: {
+              TableName: tableName(),
+              Key: userKeys.key(input.organizationId, input.userId),
+              UpdateExpression: 'SET last_login_time = :now',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':now': session.created_at },
+            },
           },
-        },
-        {
-          Put: {
-            TableName: tableName(),
-            Item: auditItem({ ...input.audit, organizationId: input.organizationId, target: { type: 'session', id: session.session_id } }),
+          {
+            Put: {
+              TableName: tableName(),
+              Item: auditItem({ ...input.audit, organizationId: input.organizationId, target: { type: 'session', id: session.session_id } }),
+            },
           },
-        },
-      ],
-    }),
-  );
+        ],
+      }),
+    )
+    .catch((error: unknown) => {
+      // The password changed while the sign-in was checking it.
+      if (passwordUnchanged.length && failedConditions(error)?.includes(0)) throw errors.invalidCredentials();
+      throw error;
+    });
   return issue(session, refreshToken, input.accessSeconds);
+}
+
+/** The session's entry in its login's partition; it expires with the session. */
+function loginSessionItem(session: SessionItem): Record<string, unknown> {
+  return {
+    ...sessionKeys.ofLogin(session.login_id, session.session_id),
+    entity: 'login_session',
+    session_id: session.session_id,
+    created_at: session.created_at,
+    expires_at: session.expires_at,
+  };
+}
+
+function passwordUnchangedCheck(email: string, passwordUpdatedAt: string) {
+  return {
+    ConditionCheck: {
+      TableName: tableName(),
+      Key: loginKeys.byEmail(email),
+      ConditionExpression: 'password_updated_at = :seen',
+      ExpressionAttributeValues: { ':seen': passwordUpdatedAt },
+    },
+  };
 }
 
 /**
