@@ -12,9 +12,13 @@ import { OsmaStack } from '#infra/stack';
 const app = new App();
 // OsmaStack refuses a malformed stage name, and `local`.
 const stage = String(app.node.tryGetContext('stage') ?? 'dev');
+// Optional: the stage's mail sender and the dashboard's URL (docs/deploy.md).
+const setting = (name: string) => (app.node.tryGetContext(name) as string | undefined) || undefined;
 
 new OsmaStack(app, `Osma-${stage}`, {
   stage,
+  mailFrom: setting('mailFrom'),
+  dashboardUrl: setting('dashboardUrl'),
   description: `Osma platform (${stage}): REST API, DynamoDB table, webhook pipeline, files bucket`,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

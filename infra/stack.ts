@@ -13,10 +13,20 @@ import { WebhookQueue } from '#infra/api/queue';
 import { Storage } from '#infra/platform/storage';
 import { WebhookPipeline } from '#infra/api/webhooks';
 import { LOCAL_STAGE } from '#shared/platform/config';
+import { checkedDashboardUrl } from '#shared/identity/mail/settings';
+import { PlatformFunction } from '#infra/identity/platform-function';
+import { mailSender } from '#infra/platform/mail';
 
 export interface OsmaStackProps extends StackProps {
   /** The deployed stage: the API stage name, and OSMA_STAGE in every function. */
   stage: string;
+  /**
+   * The sender of the stage's mail (`-c mailFrom=...`): `Osma <no-reply@osma.example>` or an
+   * address, a verified SES identity (or of a verified domain). Without it the stage mails nothing.
+   */
+  mailFrom?: string;
+  /** Where links in mail lead (`-c dashboardUrl=...`, OSMA_DASHBOARD_URL): https, no query. */
+  dashboardUrl?: string;
 }
 
 /**
@@ -45,9 +55,15 @@ export class OsmaStack extends Stack {
   readonly managementApi: Api;
   readonly rootSecret: Secret;
   readonly webhookPipeline: WebhookPipeline;
+  readonly platformFunction: PlatformFunction;
 
   constructor(scope: Construct, id: string, props: OsmaStackProps) {
     checkStageName(props.stage);
+    // Both are checked before anything is built, so a wrong setting fails the synth, not a mail.
+    const mail = {
+      sender: props.mailFrom ? mailSender(props.mailFrom) : undefined,
+      dashboardUrl: props.dashboardUrl ? checkedDashboardUrl(props.dashboardUrl) : undefined,
+    };
     super(scope, id, props);
     this.stage = props.stage;
 
@@ -88,6 +104,15 @@ export class OsmaStack extends Stack {
       plane: identityPlane,
       table: this.table,
       rootSecret: this.rootSecret,
+      mail,
+    });
+
+    // The platform team's commands (npm run admin): IAM only, no route.
+    this.platformFunction = new PlatformFunction(this, 'PlatformAdmin', {
+      stage: props.stage,
+      table: this.table,
+      mail: mail.sender,
+      dashboardUrl: mail.dashboardUrl,
     });
 
     new CfnOutput(this, 'ApiUrl', {
@@ -97,6 +122,10 @@ export class OsmaStack extends Stack {
     new CfnOutput(this, 'ManagementApiUrl', {
       description: 'Base URL of the Osma management API (/v1/) for this stage',
       value: this.managementApi.restApi.url,
+    });
+    new CfnOutput(this, 'PlatformFunctionName', {
+      description: 'The platform function (npm run admin -- <command> --stage <stage>), invocable with IAM credentials only',
+      value: this.platformFunction.functionName,
     });
     new CfnOutput(this, 'TableName', {
       description: 'The DynamoDB table (OSMA_TABLE_NAME)',

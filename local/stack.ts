@@ -7,6 +7,7 @@ import { startGateway } from '#local/gateway';
 import { LOCAL_MAIL_FOLDER } from '#local/mail-outbox';
 import { startMessaging } from '#local/messaging';
 import { startS3Gate } from '#local/s3-gate';
+import { writeStackInfo } from '#local/stack-info';
 import { startQueuePoller } from '#local/queue-poller';
 import { prepareRootSecret } from '#local/root-secret';
 import { startStreamPoller } from '#local/stream-poller';
@@ -166,6 +167,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(gateway.stop);
     // Links in mail lead to the dashboard, which the local gateway serves on its own origin.
     process.env.OSMA_DASHBOARD_URL ||= gateway.url;
+    // Tools on this machine (npm run admin -- --local) find the stack through its data dir.
+    if (dataDir) {
+      const info = { pid: process.pid, url: gateway.url, dashboardUrl: process.env.OSMA_DASHBOARD_URL, region: REGION, tableName: TABLE_NAME };
+      stops.push(writeStackInfo(dataDir, { ...info, dynamoDbEndpoint: dynamo.endpoint, mailDir }));
+    }
     return {
       ...seed,
       url: gateway.url,

@@ -24,6 +24,7 @@ import type { PlaneDescription } from '#shared/http/plane';
 import type { RouteDefinition } from '#shared/http/route';
 import { OsmaFunction } from '#infra/platform/osma-function';
 import { bundlesAwsSdk } from '#infra/platform/bundling';
+import type { MailSender } from '#infra/platform/mail';
 
 /**
  * Header values in gateway responses and integration responses: a literal is quoted in single
@@ -46,6 +47,11 @@ export interface ApiProps {
    * function of the plane (its authorizer too) may read it, and finds it in OSMA_SECRET_ARN.
    */
   rootSecret?: ISecret;
+  /**
+   * What routes that send mail (`sendsMail`) need: the stage's sender, when it has one, and where
+   * the links in mail lead.
+   */
+  mail?: { sender?: MailSender; dashboardUrl?: string };
   /** The routes to serve. @default all of the plane's */
   routes?: RouteDefinition[];
   /** Stage-wide safety net in front of the per-key rate limit the handlers apply. */
@@ -151,6 +157,10 @@ export class Api extends Construct {
       if (route.fileAccess) {
         if (!props.bucket) throw new Error(`${route.operationId} needs the files bucket: pass it as the bucket prop`);
         fn.bindFiles(props.bucket, route.fileAccess);
+      }
+      if (route.sendsMail) {
+        if (props.mail?.sender) fn.bindMail(props.mail.sender);
+        if (props.mail?.dashboardUrl) fn.addEnvironment('OSMA_DASHBOARD_URL', props.mail.dashboardUrl);
       }
       this.functions[route.operationId] = fn;
 

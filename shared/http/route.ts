@@ -29,6 +29,11 @@ export interface RouteDefinition {
    * s3:GetObject). Absent: no access to the bucket at all.
    */
   fileAccess?: 'upload' | 'download';
+  /**
+   * The route sends mail: its function gets the stage's sender (OSMA_MAIL_FROM, and SES on that
+   * sender only) and the dashboard's URL (OSMA_DASHBOARD_URL) for the links. @default false
+   */
+  sendsMail?: boolean;
   summary: string;
   tags: string[];
   /** A part left out takes nothing: any query parameter, or any body but none or `{}`, is a 400. */

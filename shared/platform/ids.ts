@@ -63,6 +63,14 @@ export function isId(kind: IdKind, text: string): boolean {
   );
 }
 
+/**
+ * Every id of this kind as an IAM `StringLike` pattern: the prefix and one `?` per KSUID
+ * character, so it matches an id and nothing longer (a `*` would also match `<id>#...`).
+ */
+export function idPattern(kind: IdKind): string {
+  return `${ID_PREFIXES[kind]}_${'?'.repeat(KSUID_LENGTH)}`;
+}
+
 /** Random base62 text, for secrets such as API keys (27 characters carry about 160 bits). */
 export function randomBase62(length: number): string {
   // Rejection sampling keeps every character equally likely.

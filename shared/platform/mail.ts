@@ -57,6 +57,11 @@ export function localMailDir(): string | undefined {
   return isLocalStack() ? optionalSetting('OSMA_LOCAL_MAIL_DIR') : undefined;
 }
 
+/** Whether this process can send mail: the local outbox, or a sender address (a stage deployed without one mails nothing). */
+export function canSendMail(): boolean {
+  return localMailDir() !== undefined || optionalSetting('OSMA_MAIL_FROM') !== undefined;
+}
+
 /** OSMA_MAIL_FROM: the verified SES identity that sends a stage's mail, e.g. `Osma <no-reply@osma.example>`. */
 export function mailFrom(): string {
   return requiredSetting('OSMA_MAIL_FROM');

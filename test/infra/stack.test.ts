@@ -104,8 +104,8 @@ describe('OsmaStack', () => {
     const functions = template.findResources('AWS::Lambda::Function');
 
     // Assess
-    // Two authorizers (API keys, sessions), the webhook router and sender.
-    expect(Object.keys(functions)).toHaveLength(routeList.length + identityRouteList.length + 4);
+    // Two authorizers (API keys, sessions), the webhook router and sender, the platform function.
+    expect(Object.keys(functions)).toHaveLength(routeList.length + identityRouteList.length + 5);
     for (const route of routeList) {
       const fn = stack.api.functions[route.operationId];
       expect(fn, route.operationId).toBeDefined();
@@ -693,7 +693,7 @@ describe('OsmaStack', () => {
     );
 
     // Assess
-    expect(environments).toHaveLength(routeList.length + identityRouteList.length + 4);
+    expect(environments).toHaveLength(routeList.length + identityRouteList.length + 5);
     for (const variables of environments) {
       expect(variables.OSMA_STAGE).toBe(STAGE);
       expect(Object.keys(variables).filter((name) => LOCAL_ONLY_SETTINGS.includes(name))).toEqual([]);

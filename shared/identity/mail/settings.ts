@@ -1,4 +1,4 @@
-import { requiredSetting } from '#shared/platform/config';
+import { optionalSetting, requiredSetting } from '#shared/platform/config';
 
 /**
  * OSMA_DASHBOARD_URL: where the links in mail lead (the dashboard's origin, and a path if it is
@@ -7,6 +7,12 @@ import { requiredSetting } from '#shared/platform/config';
  */
 export function dashboardUrl(): string {
   return checkedDashboardUrl(requiredSetting('OSMA_DASHBOARD_URL'));
+}
+
+/** OSMA_DASHBOARD_URL when it is set (checked as `dashboardUrl` checks it), for callers that work without links. */
+export function optionalDashboardUrl(): string | undefined {
+  const text = optionalSetting('OSMA_DASHBOARD_URL');
+  return text === undefined ? undefined : checkedDashboardUrl(text);
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);

@@ -34,7 +34,20 @@ export async function createOrganization(
   name: string,
   settings: Partial<OrganizationSettings> = {},
 ): Promise<Organization> {
-  const now = timestamp();
+  const { organization, item } = newOrganization(name, settings);
+  await db().send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+  return organization;
+}
+
+/**
+ * A new organization and its item, for a caller that puts it in a transaction of its own (the
+ * platform's create-organization, with its owner and audit event); put it only where none is.
+ */
+export function newOrganization(
+  name: string,
+  settings: Partial<OrganizationSettings> = {},
+  now: string = timestamp(),
+): { organization: Organization; item: Record<string, unknown> } {
   const organization: Organization = {
     id: newId('organization'),
     name,
@@ -45,18 +58,14 @@ export async function createOrganization(
     updated_at: now,
     settings: checked(withDefaults(settings)),
   };
-  await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...organizationKeys.key(organization.id), entity: 'organization', ...organization },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
-  return organization;
+  return { organization, item: { ...organizationKeys.key(organization.id), entity: 'organization', ...organization } };
 }
 
-export async function getOrganization(id: string): Promise<Organization | undefined> {
-  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: organizationKeys.key(id) }));
+/** With `consistent`, a strongly consistent read: what a change just wrote, never the state before it. */
+export async function getOrganization(id: string, options: { consistent?: boolean } = {}): Promise<Organization | undefined> {
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: organizationKeys.key(id), ConsistentRead: options.consistent }),
+  );
   if (!Item) return undefined;
   // Items written before a field existed read as its default.
   return {
