@@ -79,6 +79,7 @@ export const passwordRoutes = routeTable(
       method: 'POST',
       path: '/v1/forgot-password/',
       handler: 'forgot',
+      sendsMail: true,
       summary: 'Ask for a password-reset link by mail; the answer is the same whether or not the email has a login',
       request: { body: forgotPasswordBody },
       success: { status: 201, description: 'Asked. When the email has a login that can sign in, a link valid for an hour is on its way.', schema: nothing },
