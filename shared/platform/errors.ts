@@ -32,6 +32,7 @@ export const MANAGEMENT_ERROR_CODES = [
   'refresh_token_reused',
   'permission_denied',
   'too_many_attempts',
+  'csrf_check_failed',
 ] as const;
 export type ErrorCode = PublicErrorCode | (typeof MANAGEMENT_ERROR_CODES)[number];
 
@@ -165,6 +166,13 @@ export const errors = {
   refreshTokenReused: () =>
     new InvalidRequestError(401, 'The refresh token was already used, so its session has been ended. Sign in again.', 'refresh_token_reused'),
   permissionDenied: (detail: string) => new InvalidRequestError(403, detail, 'permission_denied'),
+  /** A browser's state-changing call with the session cookie that may have been forged by another site. */
+  csrfCheckFailed: () =>
+    new InvalidRequestError(
+      403,
+      'A call signed in by cookie must come from the dashboard\'s own origin and send the x-csrf-token header with the value of the osma_csrf cookie.',
+      'csrf_check_failed',
+    ),
   /** Too many failed attempts; `retryAfter` in seconds. */
   tooManyAttempts: (retryAfter: number) =>
     new InvalidRequestError(429, `Too many attempts. Try again in ${retryAfter} seconds.`, 'too_many_attempts', undefined, {
