@@ -18,13 +18,16 @@ import type { PlaneDescription } from '#shared/http/plane';
 import { logger } from '#shared/platform/logger';
 import type { RouteDefinition } from '#shared/http/route';
 import { localMailAnswer } from '#local/mail-outbox';
+import { cookieSessionAtOrigin, parseCookies } from '#shared/http/cookie-session';
 
 /**
  * A stand-in for API Gateway: it routes with the same route table as the stack, plays the
  * REQUEST authorizer (with its result cache), turns each HTTP request into the REST API's
  * proxy event, and calls the same handler a Lambda would. Its own answers (unknown route,
  * wrong method, bad key, body too large) are the stack's gateway responses; what is not HTTP
- * at all gets the same error format (see `answerProtocolError`).
+ * at all gets the same error format (see `answerProtocolError`). In front of a plane that takes
+ * browser sessions it also plays the CloudFront Function of the shared origin (CSRF check, session
+ * cookie to bearer token: `shared/http/cookie-session.ts`).
  */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const invokeStore = InvokeStore.getInstanceAsync(true);
@@ -129,6 +132,13 @@ async function handle(
   // Local stage only, outside every plane: the mail outbox (local/mail-outbox.ts).
   const localMail = localMailAnswer(method, url);
   if (localMail) return localMail;
+  const headers = singleValueHeaders(req);
+  if (plane.cookieSessions) {
+    // What the CloudFront Function does at the deployed origin, before anything reaches the API.
+    const verdict = cookieSessionAtOrigin({ method, headers, cookies: parseCookies(headers.cookie), origin: `http://${headers.host ?? ''}` });
+    if (verdict.refuse) return gatewayError(plane, errors.csrfCheckFailed());
+    if (verdict.authorization) headers.authorization = verdict.authorization;
+  }
   const answer = (type: string) => gatewayError(plane, plane.gatewayResponses[type]!);
   const candidates = matchPath(plane.routes, url.pathname);
   if (candidates.length === 0) return answer('MISSING_AUTHENTICATION_TOKEN');
@@ -138,7 +148,6 @@ async function handle(
   const body = await readBody(req);
   if (body === undefined) return answer('REQUEST_TOO_LARGE');
 
-  const headers = singleValueHeaders(req);
   let authorizerContext: Record<string, unknown> | null = null;
   if (match.route.auth !== 'none') {
     const key = headers[plane.authorizer.header];
@@ -351,8 +360,10 @@ function logGatewayAnswer(requestId: string, method: string, path: string, statu
 }
 
 function send(res: ServerResponse, requestId: string, result: APIGatewayProxyResult): void {
-  const headers: Record<string, string> = { 'request-id': requestId };
+  const headers: Record<string, string | string[]> = { 'request-id': requestId };
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  // As API Gateway does: a header with several values (set-cookie) is sent once per value.
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name.toLowerCase()] = values.map(String);
   const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body ?? '', 'utf8');
   res.writeHead(result.statusCode, { ...headers, 'content-length': String(body.length) });
   res.end(body);

@@ -33,6 +33,18 @@ export class TextBody {
 }
 
 /**
+ * A handler's answer with headers of its own (the cookies a browser's sign-in sets): its body is
+ * answered as any other (JSON, a TextBody, nothing on a 204) with the route's status. A header
+ * given as a list is sent once per value (`set-cookie` cannot be joined with commas).
+ */
+export class HttpAnswer {
+  constructor(
+    readonly body: unknown,
+    readonly headers: Record<string, string | string[]>,
+  ) {}
+}
+
+/**
  * Wraps a domain call as a Lambda handler for one route of a surface: the route's schemas
  * validate the input, the call's return value becomes the body with the route's success
  * status, and the surface's guarantees are kept around it, the same for every route:
@@ -87,11 +99,21 @@ export function readRequest<R extends RouteDefinition>(route: R, event: APIGatew
 }
 
 function successResponse(route: RouteDefinition, body: unknown): APIGatewayProxyResult {
+  if (body instanceof HttpAnswer) return withHeaders(successResponse(route, body.body), body.headers);
   if (route.success.status === 204) return { statusCode: 204, headers: {}, body: '' };
   if (body instanceof TextBody) {
     return { statusCode: route.success.status, headers: { 'content-type': body.contentType }, body: body.text };
   }
   return jsonResponse(route.success.status, body);
+}
+
+/** API Gateway sends `multiValueHeaders` as repeated headers, merged with `headers`. */
+function withHeaders(response: APIGatewayProxyResult, headers: HttpAnswer['headers']): APIGatewayProxyResult {
+  for (const [name, value] of Object.entries(headers)) {
+    if (Array.isArray(value)) response.multiValueHeaders = { ...response.multiValueHeaders, [name]: value };
+    else response.headers = { ...response.headers, [name]: value };
+  }
+  return response;
 }
 
 /**

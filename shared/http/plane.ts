@@ -23,6 +23,13 @@ export interface PlaneDescription {
     /** How long API Gateway keeps its answer for one header value: the bound on a revocation. */
     cacheSeconds: number;
   };
+  /**
+   * Browsers may hold the session in cookies at the plane's origin: before a request reaches the
+   * API, the origin (CloudFront in AWS, the local gateway here) checks a state-changing one
+   * against CSRF and turns the session cookie into the authorizer's header
+   * (`shared/http/cookie-session.ts`).
+   */
+  cookieSessions?: boolean;
   /** API Gateway's own answers, by gateway response type. */
   gatewayResponses: Record<string, OsmaError>;
   /** An error's body in the plane's format (API Gateway's own answers and the local gateway's). */

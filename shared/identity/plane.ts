@@ -6,7 +6,8 @@ import { errors } from '#shared/platform/errors';
 
 /**
  * The management API, as the CDK stack and the local gateway build it: routes under `/v1/`,
- * the session authorizer on `Authorization`, and API Gateway's own answers as JSON:API errors.
+ * the session authorizer on `Authorization` (which a browser's session cookie becomes at the
+ * origin), and API Gateway's own answers as JSON:API errors.
  */
 export const identityPlane: PlaneDescription = {
   name: 'identity',
@@ -14,6 +15,7 @@ export const identityPlane: PlaneDescription = {
   basePath: '/v1',
   routes: identityRouteList,
   authorizer: { handler: 'identity/authorizer', header: 'authorization', cacheSeconds: authorizerCacheSeconds() },
+  cookieSessions: true,
   gatewayResponses: {
     UNAUTHORIZED: errors.notAuthenticated(),
     ACCESS_DENIED: errors.notAuthenticated(),

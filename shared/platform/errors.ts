@@ -37,6 +37,7 @@ export const MANAGEMENT_ERROR_CODES = [
   'invalid_state',
   'totp_already_enabled',
   'invalid_confirmation_code',
+  'csrf_check_failed',
 ] as const;
 export type ErrorCode = PublicErrorCode | (typeof MANAGEMENT_ERROR_CODES)[number];
 
@@ -195,6 +196,13 @@ export const errors = {
     const message = 'The confirmation code is not right, has expired or was already used. Ask for a new one.';
     return new InvalidRequestError(400, message, 'invalid_confirmation_code', [{ param: 'confirmation-code', message, in: 'body' }]);
   },
+  /** A browser's state-changing call with the session cookie that may have been forged by another site. */
+  csrfCheckFailed: () =>
+    new InvalidRequestError(
+      403,
+      'A call signed in by cookie must come from the dashboard\'s own origin and send the x-csrf-token header with the value of the osma_csrf cookie.',
+      'csrf_check_failed',
+    ),
   /** Too many failed attempts; `retryAfter` in seconds. */
   tooManyAttempts: (retryAfter: number) =>
     new InvalidRequestError(429, `Too many attempts. Try again in ${retryAfter} seconds.`, 'too_many_attempts', undefined, {

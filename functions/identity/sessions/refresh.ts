@@ -1,8 +1,11 @@
 import { refreshSession } from '#shared/identity/sessions/session';
 import { sessionRoutes } from '#shared/identity/sessions/routes';
 import { ACCESS_TOKEN_SECONDS } from '#shared/identity/sessions/tokens';
-import { identityHandler } from '#shared/identity/surface';
+import { identityHandler, refreshAnswer, refreshTokenOf } from '#shared/identity/surface';
 
-export const handler = identityHandler(sessionRoutes.refreshToken, ({ body }) =>
-  refreshSession(body['refresh-token'], body['access-token-expiration-seconds'] ?? ACCESS_TOKEN_SECONDS.default),
+export const handler = identityHandler(sessionRoutes.refreshToken, async ({ body, browser }) =>
+  refreshAnswer(
+    browser,
+    await refreshSession(refreshTokenOf(body, browser), body['access-token-expiration-seconds'] ?? ACCESS_TOKEN_SECONDS.default),
+  ),
 );

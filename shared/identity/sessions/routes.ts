@@ -30,11 +30,14 @@ export const loginBody = z
   })
   .meta({ id: 'LoginRequest' });
 
+const BROWSER_NOTE = 'Absent when the request sent `x-osma-client: browser`: the answer then sets it as an HttpOnly cookie.';
+
 const tokens = {
-  'access-token': z.string(),
-  'refresh-token': z.string().meta({ description: 'Shown once; replaced at every refresh.' }),
+  'access-token': z.string().optional().meta({ description: `The bearer access token. ${BROWSER_NOTE}` }),
+  'refresh-token': z.string().optional().meta({ description: `Shown once; replaced at every refresh. ${BROWSER_NOTE}` }),
   'token-type': z.literal('Bearer'),
   'expires-in': z.number().int().meta({ description: 'Seconds until the access token expires.' }),
+  'refresh-expires-in': z.number().int().meta({ description: 'Seconds until the session ends and the refresh token with it; a refresh does not extend it.' }),
   'session-id': z.string(),
 };
 
@@ -52,7 +55,12 @@ export const loginAnswer = z
 
 export const refreshBody = z
   .strictObject({
-    'refresh-token': z.string().min(1).max(2048),
+    'refresh-token': z
+      .string()
+      .min(1)
+      .max(2048)
+      .optional()
+      .meta({ description: 'Required, unless a browser (`x-osma-client: browser`) holds it in the osma_refresh cookie.' }),
     'access-token-expiration-seconds': accessSeconds,
   })
   .meta({ id: 'RefreshTokenRequest' });

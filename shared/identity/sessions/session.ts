@@ -44,6 +44,8 @@ export interface IssuedTokens {
   'refresh-token': string;
   'token-type': 'Bearer';
   'expires-in': number;
+  /** Seconds until the session ends: the refresh token's lifetime, which no refresh extends. */
+  'refresh-expires-in': number;
   'session-id': string;
 }
 
@@ -302,6 +304,7 @@ async function issue(session: SessionItem, refreshToken: string, accessSeconds: 
     'refresh-token': refreshToken,
     'token-type': 'Bearer',
     'expires-in': accessSeconds,
+    'refresh-expires-in': Math.max(0, session.expires_at - Math.floor(Date.now() / 1000)),
     'session-id': session.session_id,
   };
 }
