@@ -53,10 +53,24 @@ export async function call<T = any>(
   const headers: Record<string, string> = { ...options.headers };
   const key = options.key === undefined ? stack.testKey : options.key;
   if (key !== null) headers['osma-api-key'] = key;
+  return checkedCall(method, path, { ...options, headers }, options.unchecked ? undefined : documentChecker, 'OpenAPI document');
+}
+
+/**
+ * Sends one request to the stack and, unless `checker` is undefined, fails when the answer does
+ * not match the document the checker was made from. Both APIs' test clients go through it.
+ */
+export async function checkedCall<T = any>(
+  method: string,
+  path: string,
+  request: { headers: Record<string, string>; body?: unknown; rawBody?: string },
+  checker: (() => Promise<ReturnType<typeof conformanceChecker>>) | undefined,
+  documentName: string,
+): Promise<ApiResponse<T>> {
   const response = await fetch(`${stack.url}${path}`, {
     method,
-    headers,
-    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    headers: request.headers,
+    body: request.rawBody ?? (request.body === undefined ? undefined : JSON.stringify(request.body)),
   });
   const text = await response.text();
   let body: any;
@@ -65,11 +79,11 @@ export async function call<T = any>(
   } catch {
     body = undefined;
   }
-  if (!options.unchecked) {
-    const check = await documentChecker();
+  if (checker) {
+    const check = await checker();
     const problems = check({ method, path, status: response.status, headers: response.headers, body, text });
     if (problems.length) {
-      throw new Error(`The answer to ${method} ${path} does not match the OpenAPI document:\n- ${problems.join('\n- ')}\n${text.slice(0, 2000)}`);
+      throw new Error(`The answer to ${method} ${path} does not match the ${documentName}:\n- ${problems.join('\n- ')}\n${text.slice(0, 2000)}`);
     }
   }
   return { status: response.status, headers: response.headers, body, text };

@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { stack, type ApiResponse } from '#test/support/api';
+import { checkedCall, stack, type ApiResponse } from '#test/support/api';
 import { conformanceChecker } from '#test/support/conformance';
 
 /** The seeded owner of the stack's organization. */
@@ -17,26 +17,7 @@ export async function manage<T = any>(
 ): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const response = await fetch(`${stack.url}${path}`, {
-    method,
-    headers,
-    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
-  });
-  const text = await response.text();
-  let body: any;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  if (!options.unchecked) {
-    const check = await documentChecker();
-    const problems = check({ method, path, status: response.status, headers: response.headers, body, text });
-    if (problems.length) {
-      throw new Error(`The answer to ${method} ${path} does not match the management OpenAPI document:\n- ${problems.join('\n- ')}\n${text.slice(0, 2000)}`);
-    }
-  }
-  return { status: response.status, headers: response.headers, body, text };
+  return checkedCall(method, path, { ...options, headers }, options.unchecked ? undefined : documentChecker, 'management OpenAPI document');
 }
 
 let checker: Promise<ReturnType<typeof conformanceChecker>> | undefined;
