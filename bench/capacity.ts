@@ -1,10 +1,12 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { benchLogin } from '#bench/scenarios/identity';
 import { scenarios, type PreparedScenario } from '#bench/scenarios';
 import { CapacityCapture, readUnits, sizeOfItem, totals, writeUnits, type CallRecord } from '#bench/support/capture';
 import {
   apiContext,
   apiEvent,
   authorizerContext,
+  sessionAuthorizerContext,
   BENCH_RATE_LIMITS,
   benchOrganization,
   benchStack,
@@ -87,6 +89,20 @@ export const capacity: Section = async ({ routes }) => {
       note: `${describe(auth.calls)}; API Gateway caches the answer per key for 300 s, so a call pays this only on a cache miss: ≈ 0 per call`,
     });
     raw.authorizer = auth.calls;
+
+    // The management API's calls with a session pass the session authorizer, cached per token.
+    if (routes.some((route) => route.auth === 'session')) {
+      const { accessToken } = await benchLogin(org);
+      const session = await capture.measure(() => sessionAuthorizerContext(accessToken));
+      const cost = totals(session.calls);
+      rows.push({
+        label: 'session authorizer, per token per cache period',
+        values: { calls: cost.calls, itemsRead: cost.itemsRead, returned: null, read: cost.read, write: cost.write, reported: `${cost.reportedRead} / ${cost.reportedWrite}`, dollars: round(dynamoDollarsPerMillion(cost.read, cost.write), 3) },
+        verdict: 'INFO',
+        note: `${describe(session.calls)}; API Gateway caches the answer per access token (OSMA_AUTHORIZER_CACHE_SECONDS), so a call pays this only on a cache miss`,
+      });
+      raw.sessionAuthorizer = session.calls;
+    }
 
     const taken = await capture.measure(() => takeRequest(org.scope, 'benchCapacity', BENCH_RATE_LIMITS.test));
     const t = totals(taken.calls);

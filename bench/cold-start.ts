@@ -104,6 +104,10 @@ export const coldStart: Section = async ({ plan, routes }) => {
     { name: 'baseline', entry: 'bench/support/bare-handler.ts', deployed: 'external' },
     { name: 'authorizer', entry: 'functions/api/authorizer.ts', deployed: 'external' },
   ];
+  // The management API's calls with a session pass its own authorizer first.
+  if (routes.some((route) => route.auth === 'session')) {
+    subjects.push({ name: 'session authorizer', entry: 'functions/identity/authorizer.ts', deployed: 'external' });
+  }
   const seen = new Set<string>();
   for (const route of routes) {
     if (seen.has(route.handler)) continue;

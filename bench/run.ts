@@ -55,7 +55,9 @@ export async function main(argv: string[]): Promise<{ result: BenchResult; file?
   const options = parseOptions(argv, process.env);
   const plan = PLANS[options.mode];
   const { routeList } = await import('#shared/api/routes');
-  const routes = routeList.filter((route) => !options.routeFilter || options.routeFilter.includes(route.operationId));
+  const { identityRouteList } = await import('#shared/identity/routes');
+  // The public API's routes, then the management API's (/v1/).
+  const routes = [...routeList, ...identityRouteList].filter((route) => !options.routeFilter || options.routeFilter.includes(route.operationId));
   if (options.routeFilter && routes.length === 0) throw new Error(`No route matches --routes ${options.routeFilter.join(',')}`);
   const context: SectionContext = { options, plan, routes };
   const loadStart = os.loadavg()[0]!;

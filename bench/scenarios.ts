@@ -1,6 +1,7 @@
 import type { Scenario } from '#bench/scenarios/bare';
 import { coreScenarios } from '#bench/scenarios/core';
 import { fileScenarios } from '#bench/scenarios/files';
+import { identityScenarios } from '#bench/scenarios/identity';
 import { openApiScenarios } from '#bench/scenarios/openapi';
 import { webhookScenarios } from '#bench/scenarios/webhooks';
 
@@ -18,6 +19,7 @@ export const scenarios: Record<string, Scenario> = {
   ...fileScenarios,
   ...openApiScenarios,
   ...webhookScenarios,
+  ...identityScenarios,
 };
 
 export {

@@ -35,6 +35,8 @@ export interface PreparedScenario extends ScenarioKind {
   bare(request: RequestSpec): Promise<BareResult>;
   /** More requests of this route worth a capacity row of their own (e.g. a filtered list). */
   variants?: { label: string; request: () => RequestSpec }[];
+  /** Steps of the call worth timing alone (a login's password hash): warm overhead reports each as a share of the call. */
+  parts?: { label: string; run: () => Promise<unknown> }[];
 }
 
 export interface Scenario extends ScenarioKind {

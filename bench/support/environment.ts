@@ -95,6 +95,22 @@ export async function authorizerContext(key: string): Promise<Record<string, str
   return { principalId: result.principalId, ...Object.fromEntries(context) };
 }
 
+let sessionAuthorizer: Promise<Authorizer> | undefined;
+
+/** Runs the management API's session authorizer for an access token, as the gateway does on a cache miss. */
+export async function sessionAuthorizerContext(accessToken: string): Promise<Record<string, string>> {
+  sessionAuthorizer ??= import('#functions/identity/authorizer').then((module: { handler: Authorizer }) => module.handler);
+  const result = await (await sessionAuthorizer)({
+    type: 'REQUEST',
+    methodArn: 'arn:aws:execute-api:local:000000000000:local/local/POST/bench',
+    headers: { authorization: `Bearer ${accessToken}` },
+    requestContext: { requestId: randomUUID() },
+  } as unknown as APIGatewayRequestAuthorizerEvent);
+  if (result.policyDocument.Statement[0]?.Effect !== 'Allow') throw new Error('The session authorizer refused the bench token');
+  const context = Object.entries(result.context ?? {}).map(([name, value]) => [name, String(value)]);
+  return { principalId: result.principalId, ...Object.fromEntries(context) };
+}
+
 const handlers = new Map<string, Promise<Handler>>();
 
 /** The handler a route's Lambda runs, loaded as the gateway loads it. */
@@ -112,6 +128,8 @@ export interface RequestSpec {
   query?: Record<string, string>;
   body?: unknown;
   headers?: Record<string, string>;
+  /** The authorizer's context for this call (a session's, on the management API); else the org's key's on apiKey routes. */
+  authorizer?: Record<string, string>;
 }
 
 const fakeSocket = { httpVersion: '1.1', socket: { remoteAddress: '127.0.0.1' } } as unknown as IncomingMessage;
@@ -125,7 +143,7 @@ export function apiEvent(route: RouteDefinition, org: BenchOrganization | undefi
   const headers: Record<string, string> = {
     host: 'localhost',
     'user-agent': 'osma-bench',
-    ...(org && { 'osma-api-key': org.testKey }),
+    ...(org && route.auth !== 'session' && { 'osma-api-key': org.testKey }),
     ...(body && { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }),
     ...request.headers,
   };
@@ -137,7 +155,7 @@ export function apiEvent(route: RouteDefinition, org: BenchOrganization | undefi
     body,
     match: { route, pathParameters: request.pathParameters ?? null },
     requestId: randomUUID(),
-    authorizerContext: route.auth === 'apiKey' && org ? org.authorizer : null,
+    authorizerContext: request.authorizer ?? (route.auth === 'apiKey' && org ? org.authorizer : null),
   });
 }
 
