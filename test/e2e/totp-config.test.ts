@@ -18,8 +18,8 @@ import {
   getTotpConfig,
   listTotpConfigs,
   PENDING_SETUP_SECONDS,
-  startTotpSetup,
 } from '#shared/identity/mfa/totp-config';
+import { startTotpSetup } from '#shared/identity/mfa/setup';
 
 /**
  * The TOTP configurations' reads and writes against the real DynamoDB Local, called in this

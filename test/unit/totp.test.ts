@@ -6,13 +6,12 @@ import {
   codeAt,
   newTotpSecret,
   provisioningUri,
-  QR_CODE_OPTIONS,
-  qrCodePng,
   stepAt,
   TOTP_PARAMETERS,
   verifyConsecutive,
   verifyTotp,
 } from '#shared/identity/mfa/totp';
+import { QR_CODE_OPTIONS, qrCodePng } from '#shared/identity/mfa/qr-code';
 import { canDelete, canMove, isExpired, totpAttributes, type TotpState } from '#shared/identity/mfa/totp-config';
 
 /** RFC 6238 appendix B, the SHA-1 rows: the key is the ASCII of "12345678901234567890", 8 digits. */

@@ -6,11 +6,11 @@ import {
   disableTotp,
   enableTotp,
   listTotpConfigs,
-  startTotpSetup,
   type TotpChange,
   type TotpConfig,
   type TotpSecretReveal,
 } from '#shared/identity/mfa/totp-config';
+import { startTotpSetup } from '#shared/identity/mfa/setup';
 import type { SessionPrincipal } from '#shared/identity/principal';
 import { can } from '#shared/identity/roles/permissions';
 import { mfaTotpResource } from '#shared/identity/mfa/resource';

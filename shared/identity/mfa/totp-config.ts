@@ -7,14 +7,8 @@ import { ConcurrentChange, withRetries } from '#shared/platform/optimistic';
 import { decryptSecret, encryptSecret } from '#shared/platform/secrets';
 import { timestamp } from '#shared/platform/time';
 import { TOTP_CONFIG_PREFIX, totpKeys } from '#shared/identity/mfa/keys';
-import {
-  newTotpSecret,
-  provisioningUri,
-  qrCodePng,
-  verifyConsecutive,
-  verifyTotp,
-  type QrCodePng,
-} from '#shared/identity/mfa/totp';
+import { verifyConsecutive, verifyTotp } from '#shared/identity/mfa/totp';
+import type { QrCodePng } from '#shared/identity/mfa/qr-code';
 
 /**
  * A login's TOTP configurations (seed `mfa-totp`), one item each in the login's partition.
@@ -27,7 +21,7 @@ import {
  * enabled within PENDING_SETUP_SECONDS expires (TTL), so abandoned setups do not pile up.
  *
  * The shared secret is stored only encrypted (shared/platform/secrets.ts), bound to its login
- * and configuration, and is shown once: in the answer of `startTotpSetup`.
+ * and configuration, and is shown once: in the answer of `startTotpSetup` (setup.ts).
  *
  * Refusals are returned, not thrown (`{ ok: false, reason }`), so each route answers them in
  * its own plane's error format.
@@ -119,39 +113,6 @@ export interface ChangeOptions {
   alsoWrite?: TransactItem[];
   /** The moment of the change, in milliseconds; tests move it. */
   now?: number;
-}
-
-/** Starts a setup: a pending configuration, and its secret (the only time it leaves the table). */
-export async function startTotpSetup(
-  loginId: string,
-  accountEmail: string,
-  now: number = Date.now(),
-): Promise<{ config: TotpConfig; secret: TotpSecretReveal }> {
-  const id = newId('totp', now);
-  const sharedSecret = newTotpSecret();
-  const uri = provisioningUri(sharedSecret, accountEmail);
-  const config: TotpConfig = {
-    id,
-    login_id: loginId,
-    state: 'pending',
-    created_at: timestamp(new Date(now)),
-    enabled_at: null,
-    last_used: null,
-    last_used_step: 0,
-  };
-  const item: TotpConfigItem = {
-    ...totpKeys.config(loginId, id),
-    entity: 'totp_config',
-    ...config,
-    secret: await encryptSecret(sharedSecret, totpSecretContext(loginId, id)),
-    version: 0,
-    expires_at: Math.floor(now / 1000) + PENDING_SETUP_SECONDS,
-  };
-  await db().send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-  return {
-    config,
-    secret: { 'provisioning-qrcode': await qrCodePng(uri), 'provisioning-uri': uri, 'shared-secret-key': sharedSecret },
-  };
 }
 
 export async function getTotpConfig(loginId: string, id: string, now: number = Date.now()): Promise<TotpConfig | undefined> {

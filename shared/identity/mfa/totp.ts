@@ -1,6 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
 import { HOTP, Secret, TOTP } from 'otpauth';
-import QRCode from 'qrcode';
 
 /**
  * TOTP as RFC 6238 defines it, with the parameters every authenticator app supports: HMAC-SHA-1,
@@ -32,22 +31,6 @@ export function provisioningUri(secret: string, accountEmail: string): string {
     digits: TOTP_PARAMETERS.digits,
     period: TOTP_PARAMETERS.period,
   }).toString();
-}
-
-/** The seed's `provisioning-qrcode`: the URI as a QR code in a PNG. */
-export interface QrCodePng {
-  'contents-base64': string;
-  height: number;
-  width: number;
-  mimetype: 'image/png';
-}
-
-export const QR_CODE_OPTIONS = { errorCorrectionLevel: 'M', margin: 4, scale: 4 } as const;
-
-export async function qrCodePng(uri: string): Promise<QrCodePng> {
-  const png = await QRCode.toBuffer(uri, { type: 'png', ...QR_CODE_OPTIONS });
-  // A PNG starts with its 8-byte signature and the IHDR chunk: length, type, width, height.
-  return { 'contents-base64': png.toString('base64'), height: png.readUInt32BE(20), width: png.readUInt32BE(16), mimetype: 'image/png' };
 }
 
 /** The time step a moment (milliseconds since the epoch) falls in. */
