@@ -80,6 +80,9 @@ export const resourceRequest = <A extends z.ZodObject>(type: string, attributes:
     meta: z.object({}).loose().optional(),
   });
 
+/** The `{id}` of a resource's path. */
+export const idPath = z.strictObject({ id: z.string() });
+
 const LIMIT_MESSAGE = 'page[limit] must be an integer from 1 to 1000';
 const OFFSET_MESSAGE = 'page[offset] must be an integer of 0 or more';
 

@@ -1,9 +1,7 @@
 import * as z from 'zod';
-import { listDocument, pageQuery, resourceDocument } from '#shared/http/jsonapi';
+import { idPath, listDocument, pageQuery, resourceDocument } from '#shared/http/jsonapi';
 import { routeTable } from '#shared/http/route';
 import { MFA_TOTP_TYPE, mfaTotpAttributes, mfaTotpSetupAttributes } from '#shared/identity/mfa/resource';
-
-const idPath = z.strictObject({ id: z.string() });
 
 const password = z.string().min(1).max(255).meta({ description: 'Your password: a wrong one counts as a failed sign-in.' });
 

@@ -1,9 +1,7 @@
 import { organizationAttributes, organizationPatch, ORGANIZATION_TYPE } from '#shared/identity/organizations/resource';
-import { listDocument, pageQuery, resourceDocument, resourceRequest } from '#shared/http/jsonapi';
+import { idPath, listDocument, pageQuery, resourceDocument, resourceRequest } from '#shared/http/jsonapi';
 import { routeTable } from '#shared/http/route';
 import * as z from 'zod';
-
-const idPath = z.strictObject({ id: z.string() });
 
 export const organizationRoutes = routeTable(
   { functions: 'identity/organizations', tag: 'Organizations', auth: 'session' },

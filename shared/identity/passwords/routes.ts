@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { idPath } from '#shared/http/jsonapi';
 import { routeTable } from '#shared/http/route';
 import { RESET_CODE } from '#shared/identity/passwords/reset-code';
 import { STRENGTH_LABELS } from '#shared/identity/passwords/strength-labels';
@@ -69,8 +70,6 @@ export const passwordStrengthAnswer = z
     }),
   })
   .meta({ id: 'PasswordStrengthAnswer' });
-
-const idPath = z.strictObject({ id: z.string() });
 
 export const passwordRoutes = routeTable(
   { functions: 'identity/passwords', tag: 'Passwords', auth: 'none' },

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { resourceDocument } from '#shared/http/jsonapi';
+import { idPath, resourceDocument } from '#shared/http/jsonapi';
 import { routeTable } from '#shared/http/route';
 import { REFRESH_TOKEN_SECONDS } from '#shared/identity/sessions/session';
 import { ACCESS_TOKEN_SECONDS } from '#shared/identity/sessions/tokens';
@@ -94,8 +94,6 @@ export const sessionAttributes = z.object({
     organizations: z.array(z.string()),
   }),
 });
-
-const idPath = z.strictObject({ id: z.string() });
 
 export const sessionRoutes = routeTable(
   { functions: 'identity/sessions', tag: 'Sessions', auth: 'session' },
