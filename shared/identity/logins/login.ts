@@ -1,7 +1,6 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { loginKeys, normalizeEmail } from '#shared/identity/logins/keys';
-import { writeAudit } from '#shared/identity/audit/audit';
-import { checkLoginThrottle, recordLoginFailure } from '#shared/identity/logins/throttle';
+import { checkLoginThrottle, recordFailedSignIn } from '#shared/identity/logins/throttle';
 import { checkLoginTotp, type LoginTotpOutcome } from '#shared/identity/mfa/totp-config';
 import { organizationKeys } from '#shared/identity/organizations/keys';
 import { dummyVerify, hashPassword, verifyPassword } from '#shared/identity/passwords/hash';
@@ -56,15 +55,7 @@ export async function logIn(input: LoginInput, source: { ip: string; userAgent?:
   const login = Item as LoginItem | undefined;
   const passwordRight = login ? await verifyPassword(input.password, login.password_hash) : await dummyVerify(input.password);
   if (!login || !passwordRight) {
-    await recordLoginFailure(input.username, source.ip);
-    // The username is not kept: people sometimes type their password there.
-    await writeAudit({
-      organizationId: login?.organization_id,
-      action: 'login.failed',
-      actor: login ? { type: 'user', id: login.user_id } : { type: 'anonymous' },
-      ip: source.ip,
-      userAgent: source.userAgent,
-    });
+    await recordFailedSignIn(input.username, { organizationId: login?.organization_id, userId: login?.user_id }, source);
     throw errors.invalidCredentials();
   }
   const userKey = userKeys.key(login.organization_id, login.user_id);
@@ -115,17 +106,7 @@ export async function logIn(input: LoginInput, source: { ip: string; userAgent?:
 async function requireSecondFactor(totp: LoginTotpOutcome, login: LoginItem, source: { ip: string; userAgent?: string }): Promise<void> {
   if (totp === 'code_required') throw errors.mfaRequired();
   if (totp !== 'refused') return;
-  await Promise.all([
-    recordLoginFailure(login.email, source.ip),
-    writeAudit({
-      organizationId: login.organization_id,
-      action: 'login.failed',
-      actor: { type: 'user', id: login.user_id },
-      ip: source.ip,
-      userAgent: source.userAgent,
-      data: { reason: 'totp_refused' },
-    }),
-  ]);
+  await recordFailedSignIn(login.email, { organizationId: login.organization_id, userId: login.user_id }, source, 'totp_refused');
   throw errors.invalidTotpCode();
 }
 

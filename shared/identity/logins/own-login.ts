@@ -1,8 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { writeAudit } from '#shared/identity/audit/audit';
 import { loginKeys } from '#shared/identity/logins/keys';
 import type { LoginItem } from '#shared/identity/logins/login';
-import { checkLoginThrottle, recordLoginFailure } from '#shared/identity/logins/throttle';
+import { checkLoginThrottle, recordFailedSignIn } from '#shared/identity/logins/throttle';
 import { dummyVerify, verifyPassword } from '#shared/identity/passwords/hash';
 import type { SessionPrincipal } from '#shared/identity/principal';
 import { tableName } from '#shared/platform/config';
@@ -45,16 +44,6 @@ export async function confirmPassword(
   const login = await findOwnLogin(principal);
   const right = login ? await verifyPassword(password, login.password_hash) : await dummyVerify(password);
   if (login && right) return login;
-  await Promise.all([
-    recordLoginFailure(principal.email, source.ip),
-    writeAudit({
-      organizationId: principal.organizationId,
-      action: 'login.failed',
-      actor: { type: 'user', id: principal.userId },
-      ip: source.ip,
-      userAgent: source.userAgent,
-      data: { reason: 'password_confirmation' },
-    }),
-  ]);
+  await recordFailedSignIn(principal.email, principal, source, 'password_confirmation');
   throw errors.invalidPassword(param);
 }

@@ -1,4 +1,5 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { writeAudit } from '#shared/identity/audit/audit';
 import { throttleKeys, type ThrottlePurpose } from '#shared/identity/logins/keys';
 import { tableName } from '#shared/platform/config';
 import { batchGet, db, failedConditions } from '#shared/platform/db';
@@ -50,6 +51,30 @@ export async function recordLoginFailure(username: string, sourceIp: string, now
 }
 
 /** A limit on requests of one purpose, counted whether they succeed or not. */
+/**
+ * A failed proof of who one is (a sign-in's password or TOTP code, a password confirmed to
+ * change something): counted against both throttle counters and audited as `login.failed`.
+ * The username is never kept in the audit event: people sometimes type their password there.
+ */
+export async function recordFailedSignIn(
+  username: string,
+  who: { organizationId?: string; userId?: string },
+  source: { ip: string; userAgent?: string },
+  reason?: 'totp_refused' | 'password_confirmation',
+): Promise<void> {
+  await Promise.all([
+    recordLoginFailure(username, source.ip),
+    writeAudit({
+      organizationId: who.organizationId,
+      action: 'login.failed',
+      actor: who.userId ? { type: 'user', id: who.userId } : { type: 'anonymous' },
+      ip: source.ip,
+      userAgent: source.userAgent,
+      ...(reason && { data: { reason } }),
+    }),
+  ]);
+}
+
 export interface RequestLimits {
   purpose: Exclude<ThrottlePurpose, 'login'>;
   windowSeconds: number;
