@@ -1,5 +1,5 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { tableName } from '#shared/platform/config';
 import { errors, type ParamError } from '#shared/platform/errors';
@@ -147,4 +147,34 @@ export async function batchGet(
     pending = result.UnprocessedKeys?.[tableName()]?.Keys ?? [];
   }
   return (key) => items.get(id(key));
+}
+
+/**
+ * Every item of one partition (strongly consistent), optionally only those whose sort key
+ * starts with `skPrefix`, reading on past DynamoDB's 1 MB pages. For partitions known to be
+ * small (a login's TOTP configurations or sessions, an organization's webhook endpoints);
+ * lists that a client pages through use `queryPage` instead.
+ */
+export async function queryAll<T = Record<string, unknown>>(
+  pk: string,
+  options: { skPrefix?: string; newestFirst?: boolean; projection?: string } = {},
+): Promise<T[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: options.skPrefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ...(options.skPrefix !== undefined && { ':prefix': options.skPrefix }) },
+        ...(options.newestFirst && { ScanIndexForward: false }),
+        ...(options.projection && { ProjectionExpression: options.projection }),
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items as T[];
 }

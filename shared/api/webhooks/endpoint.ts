@@ -1,8 +1,8 @@
 // Deep equality that ignores key order: DynamoDB keeps none in maps.
 import { isDeepStrictEqual } from 'node:util';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/platform/config';
-import { db, isConditionFailure, assertFits } from '#shared/platform/db';
+import { assertFits, db, isConditionFailure, queryAll } from '#shared/platform/db';
 import { errors } from '#shared/platform/errors';
 import type { EventType } from '#shared/api/webhooks/outbox';
 import { isId, newId } from '#shared/platform/ids';
@@ -141,22 +141,7 @@ export function listEndpoints(scope: Scope, request: PageRequest): Promise<Page<
 
 /** Every endpoint of an organization and mode, for the event router: one Query (paged if need be). */
 export async function allEndpoints(scope: Scope): Promise<EndpointItem[]> {
-  const items: EndpointItem[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': endpointKeys.pk(scope) },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((page.Items ?? []) as EndpointItem[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+  return queryAll<EndpointItem>(endpointKeys.pk(scope));
 }
 
 export async function updateEndpoint(scope: Scope, id: string, input: UpdateWebhookEndpointInput): Promise<WebhookEndpoint> {

@@ -1,7 +1,7 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/platform/config';
-import { db, failedConditions, isConditionFailure } from '#shared/platform/db';
+import { db, failedConditions, isConditionFailure, queryAll } from '#shared/platform/db';
 import { newId } from '#shared/platform/ids';
 import { ConcurrentChange, withRetries } from '#shared/platform/optimistic';
 import { decryptSecret, encryptSecret } from '#shared/platform/secrets';
@@ -122,23 +122,8 @@ export async function getTotpConfig(loginId: string, id: string, now: number = D
 
 /** Every configuration of a login, newest first (a handful: pending setups expire). */
 export async function listTotpConfigs(loginId: string, now: number = Date.now()): Promise<TotpConfig[]> {
-  const configs: TotpConfig[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': totpKeys.pk(loginId), ':prefix': TOTP_CONFIG_PREFIX },
-        ScanIndexForward: false,
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of (page.Items ?? []) as TotpConfigItem[]) if (!isExpired(item, now)) configs.push(fromItem(item));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return configs;
+  const items = await queryAll<TotpConfigItem>(totpKeys.pk(loginId), { skPrefix: TOTP_CONFIG_PREFIX, newestFirst: true });
+  return items.filter((item) => !isExpired(item, now)).map(fromItem);
 }
 
 /**

@@ -1,8 +1,8 @@
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { LOGIN_SESSION_PREFIX, sessionKeys } from '#shared/identity/sessions/keys';
 import type { SessionItem } from '#shared/identity/sessions/session';
 import { tableName } from '#shared/platform/config';
-import { batchGet, db } from '#shared/platform/db';
+import { batchGet, db, queryAll } from '#shared/platform/db';
 import { timestamp } from '#shared/platform/time';
 
 /**
@@ -36,23 +36,8 @@ export async function activeSessionsOfLogin(loginId: string, now: Date = new Dat
 }
 
 async function indexedSessionIds(loginId: string): Promise<string[]> {
-  const ids: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': sessionKeys.loginPk(loginId), ':prefix': LOGIN_SESSION_PREFIX },
-        ProjectionExpression: 'session_id',
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    ids.push(...(page.Items ?? []).map((item) => item.session_id as string));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return ids;
+  const items = await queryAll(sessionKeys.loginPk(loginId), { skPrefix: LOGIN_SESSION_PREFIX, projection: 'session_id' });
+  return items.map((item) => item.session_id as string);
 }
 
 /**
