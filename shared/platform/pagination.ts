@@ -53,6 +53,19 @@ export function answerBytes(object: unknown): number {
 }
 
 /**
+ * Drops items past their `expires_at` (the table's TTL attribute) that DynamoDB has not deleted
+ * yet. In a newest-first list they are the last items, so few pages ever meet one.
+ */
+export function unexpired(now = Date.now()): ListFilter {
+  return {
+    expression: '#expires > :now',
+    names: { '#expires': 'expires_at' },
+    values: { ':now': Math.floor(now / 1000) },
+    dropsFew: true,
+  };
+}
+
+/**
  * One page of a list, newest first. Objects sort by id (a KSUID, so by creation time); the
  * cursor is a key condition on the id, so the cursor object need not exist, and one item
  * more than the page is read to learn whether another page follows.

@@ -5,7 +5,7 @@ import { errors } from '#shared/platform/errors';
 import { type EventType } from '#shared/api/webhooks/outbox';
 import { eventKeys } from '#shared/api/webhooks/keys';
 import { isId } from '#shared/platform/ids';
-import { queryPage, type Page, type PageRequest } from '#shared/platform/pagination';
+import { queryPage, unexpired, type Page, type PageRequest } from '#shared/platform/pagination';
 import type { Scope } from '#shared/platform/table';
 import { task } from '#shared/api/tasks/schemas';
 import { orderedTransitions, type StatusTransition } from '#shared/platform/transitions';
@@ -70,13 +70,7 @@ export function listEvents(scope: Scope, request: PageRequest): Promise<Page<Web
     kind: 'event',
     request,
     source: { partitionKey: 'pk', partitionValue: eventKeys.pk(scope), idKey: 'sk' },
-    // Newest first: expired events are the last of the list, so few pages ever meet one.
-    filter: {
-      expression: '#expires > :now',
-      names: { '#expires': 'expires_at' },
-      values: { ':now': Math.floor(Date.now() / 1000) },
-      dropsFew: true,
-    },
+    filter: unexpired(),
     fromItem,
   });
 }

@@ -2,7 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/platform/config';
 import { db } from '#shared/platform/db';
 import { isId, newId } from '#shared/platform/ids';
-import { queryPage, type Page, type PageRequest } from '#shared/platform/pagination';
+import { queryPage, unexpired, type Page, type PageRequest } from '#shared/platform/pagination';
 import { isIsoDate, timestamp } from '#shared/platform/time';
 import { auditKeys } from '#shared/identity/audit/keys';
 
@@ -113,13 +113,7 @@ function listPartition(partitionValue: string, request: PageRequest): Promise<Pa
     kind: 'auditEvent',
     request,
     source: { partitionKey: 'pk', partitionValue, idKey: 'sk' },
-    // Newest first: events past their retention that TTL has not deleted yet are the list's end.
-    filter: {
-      expression: '#expires > :now',
-      names: { '#expires': 'expires_at' },
-      values: { ':now': Math.floor(Date.now() / 1000) },
-      dropsFew: true,
-    },
+    filter: unexpired(),
     fromItem,
   });
 }
