@@ -122,7 +122,7 @@ export const identityScenarios: Record<string, Scenario> = {
             organization_id: Item.organization_id,
             login_id: Item.login_id,
             email: Item.email,
-            roles: (user.access_roles as string[] | undefined) ?? [],
+            roles: (user.role_ids as string[] | undefined) ?? [],
             amr: ['pwd'],
             status: 'active',
             generation: 1,

@@ -38,6 +38,10 @@ export const MANAGEMENT_ERROR_CODES = [
   'totp_already_enabled',
   'invalid_confirmation_code',
   'csrf_check_failed',
+  'forbidden',
+  'invalid_transition',
+  'last_owner',
+  'invitation_invalid',
 ] as const;
 export type ErrorCode = PublicErrorCode | (typeof MANAGEMENT_ERROR_CODES)[number];
 
@@ -117,8 +121,8 @@ export const errors = {
   bodyNotObject: () => new InvalidRequestError(400, 'The request body must be a JSON object.'),
   notFound: (resource: string, id: string) =>
     new InvalidRequestError(404, `No such ${resource}: '${id}'`, 'resource_not_found'),
-  alreadyExists: (message: string, param: string) =>
-    new InvalidRequestError(409, message, 'resource_already_exists', [{ param, message }]),
+  alreadyExists: (message: string, param: string, where?: ParamError['in']) =>
+    new InvalidRequestError(409, message, 'resource_already_exists', [{ param, message, ...(where && { in: where }) }]),
   concurrentChange: () =>
     new InvalidRequestError(409, 'The object was changed by another request at the same time. Retry the request.'),
   /** A resource named in the body (not the URL) that does not exist in this mode: 400, naming the parameter. */
@@ -171,6 +175,18 @@ export const errors = {
   refreshTokenReused: () =>
     new InvalidRequestError(401, 'The refresh token was already used, so its session has been ended. Sign in again.', 'refresh_token_reused'),
   permissionDenied: (detail: string) => new InvalidRequestError(403, detail, 'permission_denied'),
+  /** A signed-in person whose roles do not allow the call (the management API's role checks). */
+  forbidden: (detail: string) => new InvalidRequestError(403, detail, 'forbidden'),
+  /** A lifecycle move that the user's state does not allow (docs/people.md has the table). */
+  invalidTransition: (detail: string) => new InvalidRequestError(409, detail, 'invalid_transition'),
+  /** A change that would leave an organization without an active owner. */
+  lastOwner: () =>
+    new InvalidRequestError(409, 'The organization must keep at least one active owner: make someone else an owner first.', 'last_owner'),
+  /** An invitation token that is wrong, used, revoked or expired: one answer for all. */
+  invitationInvalid: () => {
+    const message = 'This invitation is not valid: it was already accepted, revoked or has expired. Ask for a new one.';
+    return new InvalidRequestError(400, message, 'invitation_invalid', [{ param: 'token', message, in: 'body' }]);
+  },
   /** A signed-in person confirming a change with a password that is not theirs: 403, the session itself is fine. */
   invalidPassword: (param: string) =>
     new InvalidRequestError(403, 'The password is not right.', 'invalid_password', [{ param, message: 'The password is not right.', in: 'body' }]),

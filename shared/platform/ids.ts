@@ -27,6 +27,9 @@ export const ID_PREFIXES = {
   mail: 'mail',
   auditEvent: 'aud',
   totp: 'totp',
+  role: 'role',
+  invitation: 'inv',
+  transition: 'trn',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

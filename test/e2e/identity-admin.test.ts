@@ -98,7 +98,7 @@ describe('npm run admin -- create-organization --local', () => {
     // The owner: an active membership with the owner role, and a login for the normalized email
     expect(created.owner.email).toBe(email);
     const { Item: user } = await db().send(new GetCommand({ TableName: tableName(), Key: userKeys.key(created.organization.id, created.owner.userId) }));
-    expect(user).toMatchObject({ email, access_roles: ['owner'], status: 'active', roles: [{ title: 'Owner' }] });
+    expect(user).toMatchObject({ email, role_ids: ['owner'], status: 'active', state: 'active:available' });
     const { Item: login } = await db().send(new GetCommand({ TableName: tableName(), Key: loginKeys.byEmail(email) }));
     expect(login).toMatchObject({ organization_id: created.organization.id, user_id: created.owner.userId, login_id: user!.login_id });
     // The link: the dashboard's reset page with the code, which is stored only hashed, for a week, as owner setup

@@ -84,7 +84,7 @@ async function memberOf(organizationId: string, roles: string[]): Promise<Person
     new UpdateCommand({
       TableName: tableName(),
       Key: userKeys.key(organizationId, userId),
-      UpdateExpression: 'SET access_roles = :roles',
+      UpdateExpression: 'SET role_ids = :roles',
       ExpressionAttributeValues: { ':roles': roles },
     }),
   );
@@ -298,7 +298,7 @@ describe("another login's configurations", () => {
     ]);
     expect(byAdmin.body.data[0].attributes).not.toHaveProperty('secret');
     expect(byDeveloper.status).toBe(403);
-    expect(byDeveloper.body.errors[0].code).toBe('permission_denied');
+    expect(byDeveloper.body.errors[0].code).toBe('forbidden');
     expect(ownByDeveloper.status).toBe(200);
     expect(ownByDeveloper.body.data).toEqual([]);
     // An owner of another organization: the member is not theirs, so there is nothing to list.

@@ -60,7 +60,7 @@ describe('/v1/organizations/', () => {
     const wrongType = await manage('PATCH', path, { token, body: { data: { type: 'users', attributes: {} } } });
 
     expect(refused.status).toBe(403);
-    expect(refused.body.errors[0].code).toBe('permission_denied');
+    expect(refused.body.errors[0].code).toBe('forbidden');
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.errors[0].source).toEqual({ pointer: '/data/type' });
   });

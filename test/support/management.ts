@@ -55,7 +55,7 @@ export async function newPerson(roles: string[] = ['owner']) {
     new UpdateCommand({
       TableName: tableName(),
       Key: userKeys.key(organization.id, userId),
-      UpdateExpression: 'SET access_roles = :roles',
+      UpdateExpression: 'SET role_ids = :roles',
       ExpressionAttributeValues: { ':roles': roles },
     }),
   );

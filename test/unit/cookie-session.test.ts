@@ -165,7 +165,7 @@ describe("a browser's session answers", () => {
   });
 
   it("clear a browser's cookies when it ends its own session, and only then", () => {
-    const principal = { userId: 'usr_1', organizationId: 'org_1', sessionId: 'ses_1', roles: ['owner'], email: 'a@b.test' };
+    const principal = { userId: 'usr_1', organizationId: 'org_1', sessionId: 'ses_1', roles: ['owner'], permissions: [], email: 'a@b.test' };
     const byCookie = browser({ wantsCookies: false, cookies: { osma_session: 'access-jwt' } });
 
     const cleared = setCookies(signOutAnswer(byCookie, principal, 'ses_1'));

@@ -71,7 +71,7 @@ export async function logIn(input: LoginInput, source: { ip: string; userAgent?:
   if (!user || user.status !== 'active' || !organization || (organization.status ?? 'active') !== 'active') {
     throw errors.permissionDenied('This login has no active membership in an active organization.');
   }
-  const roles = (user.access_roles as string[] | undefined) ?? [];
+  const roles = (user.role_ids as string[] | undefined) ?? [];
   const tokens = await startSession({
     userId: login.user_id,
     organizationId: login.organization_id,

@@ -2,8 +2,7 @@ import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { loginKeys, normalizeEmail } from '#shared/identity/logins/keys';
 import type { LoginItem } from '#shared/identity/logins/login';
 import { hashPassword } from '#shared/identity/passwords/hash';
-import { BUILT_IN_ROLES } from '#shared/identity/roles/permissions';
-import { userKeys } from '#shared/api/users/keys';
+import { membershipWrites, newMembershipItem, type TransactItem } from '#shared/identity/users/membership';
 import { tableName } from '#shared/platform/config';
 import { db, isConditionFailure } from '#shared/platform/db';
 import { newId } from '#shared/platform/ids';
@@ -11,9 +10,7 @@ import { timestamp } from '#shared/platform/time';
 
 /**
  * An organization's first owner: the membership (a user of the organization, active, with the
- * owner role) and its login, in one transaction; the email must have no login yet. The user
- * item keeps the public API's projection (`full_name`, `roles[].title`, `status`) beside the
- * management fields, so `GET /users` shows the owner too.
+ * owner role) and its login, in one transaction; the email must have no login yet.
  */
 export async function createOwner(input: {
   organizationId: string;
@@ -27,14 +24,10 @@ export async function createOwner(input: {
   return { userId: owner.userId, loginId: owner.loginId };
 }
 
-/** A Put of a new item, only where there is none, for a TransactWriteItems. */
-export interface PutWhereNone {
-  Put: { TableName: string; Item: Record<string, unknown>; ConditionExpression: string };
-}
-
 /**
- * The owner's login and user items as conditional Puts (each only where none is), for a caller
- * that adds them to a transaction of its own.
+ * The owner's login and membership writes (the login first; each only where none is), for a
+ * caller that adds them to a transaction of its own. The membership is active with the owner
+ * role, its email and role holder items and the active-owner count with it.
  */
 export function ownerItems(input: {
   organizationId: string;
@@ -42,40 +35,36 @@ export function ownerItems(input: {
   passwordHash: string;
   firstName: string;
   lastName: string;
-}): { userId: string; loginId: string; email: string; puts: PutWhereNone[] } {
+}): { userId: string; loginId: string; email: string; puts: TransactItem[] } {
   const now = timestamp();
   const email = normalizeEmail(input.email);
-  const userId = newId('user');
+  const loginId = newId('login');
+  const user = newMembershipItem(
+    {
+      organizationId: input.organizationId,
+      email,
+      firstName: input.firstName,
+      lastName: input.lastName,
+      roleIds: ['owner'],
+      state: { state: 'active', subState: 'available' },
+      registrationInvite: 'none',
+      loginId,
+    },
+    now,
+  );
   const login: LoginItem = {
-    login_id: newId('login'),
+    login_id: loginId,
     email,
     password_hash: input.passwordHash,
     organization_id: input.organizationId,
-    user_id: userId,
+    user_id: user.id,
     created_at: now,
     password_updated_at: now,
   };
-  const user = {
-    ...userKeys.key(input.organizationId, userId),
-    entity: 'user',
-    id: userId,
-    created_at: now,
-    updated_at: now,
-    email,
-    first_name: input.firstName,
-    last_name: input.lastName,
-    full_name: `${input.firstName} ${input.lastName}`.trim(),
-    roles: [{ title: BUILT_IN_ROLES.owner.displayName }],
-    access_roles: ['owner'],
-    status: 'active',
-    state: 'active:available',
-    status_transitions: [],
-    login_id: login.login_id,
+  const loginPut: TransactItem = {
+    Put: { TableName: tableName(), Item: { ...loginKeys.byEmail(email), entity: 'login', ...login }, ConditionExpression: 'attribute_not_exists(pk)' },
   };
-  const put = (Item: Record<string, unknown>): PutWhereNone => ({
-    Put: { TableName: tableName(), Item, ConditionExpression: 'attribute_not_exists(pk)' },
-  });
-  return { userId, loginId: login.login_id, email, puts: [put({ ...loginKeys.byEmail(email), entity: 'login', ...login }), put(user)] };
+  return { userId: user.id, loginId, email, puts: [loginPut, ...membershipWrites(user, { actor: { type: 'platform' } }).items] };
 }
 
 /** Sets a login's password (the local stack's seeded owner, when OSMA_OWNER_PASSWORD changes). */

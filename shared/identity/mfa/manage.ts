@@ -41,7 +41,7 @@ export async function listTotpFor(principal: SessionPrincipal, userId: string | 
     return { userId: principal.userId, configs: await listTotpConfigs((await ownLogin(principal)).login_id) };
   }
   if (!can(principal, 'sessions.manage')) {
-    throw errors.permissionDenied("Only an owner or admin may list another member's TOTP configurations.");
+    throw errors.forbidden("Only an owner or admin may list another member's TOTP configurations.");
   }
   const loginId = isId('user', userId) ? await memberLoginId(principal.organizationId, userId) : undefined;
   return { userId, configs: loginId ? await listTotpConfigs(loginId) : [] };

@@ -1,38 +1,23 @@
 import type { SessionPrincipal } from '#shared/identity/principal';
+import { BUILT_IN_ROLES, isBuiltInRole, PERMISSIONS, type Permission } from '#shared/identity/roles/keys';
 import { errors } from '#shared/platform/errors';
 
-/**
- * The built-in access roles and what each may do (Stripe's Administrator, Developer and View
- * only, plus an Owner). Permissions are a fixed set: roles an organization creates later may
- * hold some of them, never more than their creator holds.
- */
-export const PERMISSIONS = [
-  'organization.read',
-  'organization.write',
-  'sessions.manage',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+export { BUILT_IN_ROLES, PERMISSIONS, type Permission, type BuiltInRole } from '#shared/identity/roles/keys';
 
-export const BUILT_IN_ROLES = {
-  owner: { displayName: 'Owner', permissions: PERMISSIONS },
-  admin: { displayName: 'Administrator', permissions: PERMISSIONS },
-  developer: { displayName: 'Developer', permissions: ['organization.read'] },
-  viewer: { displayName: 'Viewer', permissions: ['organization.read'] },
-} as const satisfies Record<string, { displayName: string; permissions: readonly Permission[] }>;
-
-export type BuiltInRole = keyof typeof BUILT_IN_ROLES;
-
-export function permissionsOf(roles: readonly string[]): Set<Permission> {
-  return new Set(
-    roles.flatMap((role) => (Object.hasOwn(BUILT_IN_ROLES, role) ? BUILT_IN_ROLES[role as BuiltInRole].permissions : [])),
-  );
+/** The permissions of a set of roles: the built-in ones' from the table, a custom one's as stored. */
+export function permissionsOf(roleIds: readonly string[], custom: ReadonlyMap<string, readonly string[]> = new Map()): Permission[] {
+  const held = new Set<string>();
+  for (const id of roleIds) {
+    for (const permission of isBuiltInRole(id) ? BUILT_IN_ROLES[id].permissions : (custom.get(id) ?? [])) held.add(permission);
+  }
+  return PERMISSIONS.filter((permission) => held.has(permission));
 }
 
-export function can(principal: SessionPrincipal, permission: Permission): boolean {
-  return permissionsOf(principal.roles).has(permission);
+export function can(principal: Pick<SessionPrincipal, 'permissions'>, permission: Permission): boolean {
+  return principal.permissions.includes(permission);
 }
 
-/** Refuses with a 403 that names what is missing. */
-export function requirePermission(principal: SessionPrincipal, permission: Permission): void {
-  if (!can(principal, permission)) throw errors.permissionDenied(`Your role does not allow ${permission}.`);
+/** Refuses with a 403 `forbidden` that names what is missing. */
+export function requirePermission(principal: Pick<SessionPrincipal, 'permissions'>, permission: Permission): void {
+  if (!can(principal, permission)) throw errors.forbidden(`Your role does not allow ${permission}.`);
 }

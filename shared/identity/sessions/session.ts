@@ -5,6 +5,8 @@ import { organizationKeys } from '#shared/identity/organizations/keys';
 import { sessionKeys } from '#shared/identity/sessions/keys';
 import { hashToken, newRefreshToken, signAccessToken, type AccessClaims } from '#shared/identity/sessions/tokens';
 import { userKeys } from '#shared/api/users/keys';
+import type { Permission } from '#shared/identity/roles/keys';
+import { permissionsOfUser, type MembershipItem } from '#shared/identity/users/membership';
 import { tableName } from '#shared/platform/config';
 import { batchGet, db, failedConditions } from '#shared/platform/db';
 import { errors } from '#shared/platform/errors';
@@ -258,23 +260,31 @@ export async function getSessionItem(sessionId: string): Promise<SessionItem | u
 }
 
 /**
- * Whether a verified token's session still holds: the session active and unexpired, and its
- * organization not suspended. One BatchGetItem; the authorizer's answer is then cached.
+ * What a verified token's session allows now, or undefined when it no longer holds: the session
+ * active and unexpired, its organization not suspended, and its person still a member who may
+ * sign in (not onboarding, not inactive). Roles and permissions come from the user item, not
+ * the token, so a role change applies at the next check. One BatchGetItem, and a second only
+ * for a person holding custom roles; the authorizer's answer is then cached.
  */
-export async function sessionHolds(claims: AccessClaims): Promise<boolean> {
+export async function sessionHolds(claims: AccessClaims): Promise<{ roles: string[]; permissions: Permission[] } | undefined> {
   const sessionKey = sessionKeys.session(claims.sessionId);
   const organizationKey = organizationKeys.key(claims.organizationId);
-  const found = await batchGet([sessionKey, organizationKey]);
+  const userKey = userKeys.key(claims.organizationId, claims.userId);
+  const found = await batchGet([sessionKey, organizationKey, userKey]);
   const session = found(sessionKey) as SessionItem | undefined;
   const organization = found(organizationKey);
-  return (
+  const user = found(userKey) as MembershipItem | undefined;
+  const holds =
     session !== undefined &&
     session.status === 'active' &&
     session.expires_at > Math.floor(Date.now() / 1000) &&
     session.user_id === claims.userId &&
     organization !== undefined &&
-    (organization.status ?? 'active') === 'active'
-  );
+    (organization.status ?? 'active') === 'active' &&
+    user !== undefined &&
+    user.status === 'active';
+  if (!holds) return undefined;
+  return { roles: user.role_ids ?? [], permissions: await permissionsOfUser(user) };
 }
 
 function refreshItem(token: string, session: Pick<SessionItem, 'session_id' | 'generation' | 'expires_at'>): Record<string, unknown> {
