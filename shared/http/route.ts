@@ -34,6 +34,13 @@ export interface RouteDefinition {
    * sender only) and the dashboard's URL (OSMA_DASHBOARD_URL) for the links. @default false
    */
   sendsMail?: boolean;
+  /**
+   * What a session route's caller must be allowed to do: a permission of the plane's role
+   * table, checked before the handler runs, or `self` for a route any signed-in person calls
+   * about themselves (the handler then keeps them to their own things). Every session route
+   * names one; a unit test holds the plane to it.
+   */
+  permission?: string;
   summary: string;
   tags: string[];
   /** A part left out takes nothing: any query parameter, or any body but none or `{}`, is a 400. */

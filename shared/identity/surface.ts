@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { sessionPrincipal, type SessionPrincipal } from '#shared/identity/principal';
+import { requirePermission, type Permission } from '#shared/identity/roles/permissions';
 import type { IssuedTokens } from '#shared/identity/sessions/session';
 import { headerValue } from '#shared/http/authorizer';
 import {
@@ -50,7 +51,7 @@ export const managementSurface: Surface<{
   browser: BrowserClient;
 }> = {
   context: (event, route) => ({
-    principal: route.auth === 'session' ? requiredPrincipal(event) : undefined,
+    principal: route.auth === 'session' ? allowedPrincipal(event, route) : undefined,
     sourceIp: event.requestContext.identity?.sourceIp ?? '',
     userAgent: event.requestContext.identity?.userAgent ?? undefined,
     browser: browserClient(event),
@@ -72,12 +73,18 @@ export function identityHandler<R extends RouteDefinition>(
   return surfaceHandler(managementSurface, route, handle as Parameters<typeof surfaceHandler<object, R>>[2]);
 }
 
-function requiredPrincipal(event: APIGatewayProxyEvent): SessionPrincipal {
+/** The signed-in person, once the route's permission is checked: 403 `forbidden` otherwise. */
+function allowedPrincipal(event: APIGatewayProxyEvent, route: RouteDefinition): SessionPrincipal {
   const principal = sessionPrincipal(event);
   // The session authorizer always sets it; its absence means the route was wired without it.
   if (!principal) throw errors.notAuthenticated();
+  if (route.permission === undefined) throw new Error(`route ${route.operationId} names no permission`);
+  if (route.permission !== SELF) requirePermission(principal, route.permission as Permission);
   return principal;
 }
+
+/** The `permission` of a route any signed-in person may call about themselves. */
+export const SELF = 'self';
 
 function browserClient(event: Pick<APIGatewayProxyEvent, 'headers'>): BrowserClient {
   const header = (name: string) => headerValue(event.headers, name);

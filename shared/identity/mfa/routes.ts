@@ -37,6 +37,7 @@ export const mfaTotpRoutes = routeTable(
       method: 'GET',
       path: '/v1/mfa-totp/',
       handler: 'list',
+      permission: 'self',
       summary: 'List your TOTP configurations (an owner or admin may name a member of the organization); never their secrets',
       request: {
         query: z.strictObject({
@@ -55,6 +56,7 @@ export const mfaTotpRoutes = routeTable(
       method: 'POST',
       path: '/v1/mfa-totp/',
       handler: 'create',
+      permission: 'self',
       summary: 'Start setting up TOTP: a pending configuration, with its secret shown only in this answer',
       request: { body: setupBody },
       success: {
@@ -67,6 +69,7 @@ export const mfaTotpRoutes = routeTable(
       method: 'POST',
       path: '/v1/mfa-totp/{id}/enable/',
       handler: 'enable',
+      permission: 'self',
       summary: 'Enable a TOTP configuration with two consecutive codes and your password',
       request: { path: idPath, body: enableBody },
       success: {
@@ -80,6 +83,7 @@ export const mfaTotpRoutes = routeTable(
       method: 'POST',
       path: '/v1/mfa-totp/{id}/disable/',
       handler: 'disable',
+      permission: 'self',
       summary: 'Disable the enabled TOTP configuration with your password',
       request: { path: idPath, body: disableBody },
       success: {
@@ -93,6 +97,7 @@ export const mfaTotpRoutes = routeTable(
       method: 'DELETE',
       path: '/v1/mfa-totp/{id}/',
       handler: 'delete',
+      permission: 'self',
       summary: 'Delete a TOTP configuration that is not enabled',
       request: { path: idPath },
       success: { status: 204, description: 'Deleted.', schema: z.null() },

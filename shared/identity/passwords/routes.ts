@@ -101,6 +101,7 @@ export const passwordRoutes = routeTable(
       method: 'POST',
       path: '/v1/users/{id}/change-password/',
       handler: 'change',
+      permission: 'self',
       auth: 'session',
       summary: 'Change your own password; your other sessions end unless maintain-active-sessions',
       request: { path: idPath, body: changePasswordBody },

@@ -21,3 +21,20 @@ export function can(principal: Pick<SessionPrincipal, 'permissions'>, permission
 export function requirePermission(principal: Pick<SessionPrincipal, 'permissions'>, permission: Permission): void {
   if (!can(principal, permission)) throw errors.forbidden(`Your role does not allow ${permission}.`);
 }
+
+/**
+ * Whether the caller may give someone these roles (or take them away): nobody grants a
+ * permission they do not hold, and only an owner makes (or unmakes) an owner. 403 otherwise.
+ */
+export function assertMayGrant(
+  principal: Pick<SessionPrincipal, 'permissions' | 'roles'>,
+  roles: readonly { id: string; displayName: string; permissions: readonly string[] }[],
+): void {
+  for (const role of roles) {
+    if (role.id === 'owner' && !principal.roles.includes('owner')) throw errors.forbidden('Only an owner may make or unmake an owner.');
+    const missing = role.permissions.filter((permission) => !principal.permissions.includes(permission as Permission));
+    if (missing.length) {
+      throw errors.forbidden(`The role ${role.displayName} allows ${missing.join(', ')}, which your roles do not: nobody grants what they do not hold.`);
+    }
+  }
+}

@@ -331,3 +331,55 @@ export async function permissionsOfUser(user: Pick<MembershipItem, 'organization
   const roles = await rolesById(user.organization_id, user.role_ids ?? []);
   return permissionsOf(user.role_ids ?? [], new Map([...roles].map(([id, role]) => [id, role.permissions])));
 }
+
+/**
+ * The writes of one lifecycle move of a user as read (`user`), for one transaction: the user
+ * (state, its index, the public status and its history when that changes, conditional on the
+ * version read), a history item and the active-owner count when an owner enters or leaves
+ * `active`. The caller checks that the move is allowed (lifecycle.ts), adds its audit item and
+ * maps failures: the user write failing is a concurrent change, the owner count the last owner.
+ * `changes` sets more attributes of the user in the same write (`registration_invite`, a login).
+ */
+export function stateChangeWrites(
+  user: MembershipItem,
+  to: StateValue,
+  move: { actor?: AuditEvent['actor']; reasonCode?: string; data?: Record<string, unknown>; changes?: Record<string, unknown> },
+  now: string = timestamp(),
+): { items: TransactItem[]; userIndex: number; ownerIndex?: number; transition: TransitionRecord; updated: MembershipItem } {
+  const state = formatState(to);
+  const status = publicStatus(to.state);
+  const transitions =
+    status === user.status ? user.status_transitions : [...(user.status_transitions ?? []), { timestamp: now, from: user.status, to: status }];
+  const updated: MembershipItem = {
+    ...user,
+    ...move.changes,
+    state,
+    status,
+    status_transitions: transitions,
+    updated_at: now,
+    ...(move.actor?.id && { updated_by: move.actor.id }),
+    version: (user.version ?? 0) + 1,
+    ...stateIndex(user.organization_id, user.id, state),
+  };
+  const transition = transitionItem(user, { from: user.state, to: state, actor: move.actor, reasonCode: move.reasonCode, data: move.data }, now);
+  const items: TransactItem[] = [
+    {
+      Put: {
+        TableName: tableName(),
+        Item: updated,
+        ConditionExpression: 'attribute_exists(pk) AND #version = :version',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':version': user.version ?? 0 },
+      },
+    },
+    { Put: { TableName: tableName(), Item: transition } },
+  ];
+  let ownerIndex: number | undefined;
+  const wasActive = user.state.startsWith('active:');
+  const isActive = to.state === 'active';
+  if ((user.role_ids ?? []).includes('owner') && wasActive !== isActive) {
+    ownerIndex = items.length;
+    items.push(activeOwnersUpdate(user.organization_id, isActive ? 1 : -1));
+  }
+  return { items, userIndex: 0, ownerIndex, transition, updated };
+}
