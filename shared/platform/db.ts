@@ -118,13 +118,14 @@ export interface TableKey {
 }
 
 /**
- * Reads up to 100 items by key in one BatchGetItem (strongly consistent), asking again with
- * a growing pause for any keys DynamoDB leaves unprocessed. Returns a lookup by key: an
- * absent item is undefined.
+ * Reads up to 100 items by key in one BatchGetItem (strongly consistent unless `consistent` is
+ * false: half the cost, for reads that may lag a write by a moment), asking again with a
+ * growing pause for any keys DynamoDB leaves unprocessed. Returns a lookup by key: an absent
+ * item is undefined.
  */
 export async function batchGet(
   keys: TableKey[],
-  options: { keysOnly?: boolean } = {},
+  options: { keysOnly?: boolean; consistent?: boolean } = {},
 ): Promise<(key: TableKey) => Record<string, unknown> | undefined> {
   const items = new Map<string, Record<string, unknown>>();
   const id = (key: { pk?: unknown; sk?: unknown }) => `${String(key.pk)}\u0000${String(key.sk)}`;
@@ -137,7 +138,7 @@ export async function batchGet(
         RequestItems: {
           [tableName()]: {
             Keys: pending,
-            ConsistentRead: true,
+            ConsistentRead: options.consistent ?? true,
             ...(options.keysOnly && { ProjectionExpression: 'pk, sk' }),
           },
         },
