@@ -7,10 +7,13 @@ import { passwordProblems } from '#shared/identity/passwords/policy';
 import { join } from 'node:path';
 import { generateApiKey, modeOfKey, storeApiKey } from '#shared/identity/api-keys/api-key';
 import { createOrganization, getOrganization } from '#shared/identity/organizations/organization';
-import { isConditionFailure } from '#shared/platform/db';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { db, isConditionFailure } from '#shared/platform/db';
+import { tableName } from '#shared/platform/config';
 import type { Mode } from '#shared/platform/table';
-import { putUsers } from '#shared/api/users/user';
+import { userKeys } from '#shared/api/users/keys';
 import type { User } from '#shared/api/users/schemas';
+import { ensurePerson, type DemoPerson } from '#local/people';
 
 /**
  * The local stack's one organization with a test and a live key. The table keeps only the
@@ -29,11 +32,20 @@ export interface LocalSeed {
 
 const DEFAULT_OWNER_EMAIL = 'owner@osma.local';
 
-/** Users the management plane would have made: one of each status, so assignment rules can be tried. */
-const LOCAL_USERS: Pick<User, 'email' | 'full_name' | 'roles' | 'status'>[] = [
-  { email: 'alice@osma.local', full_name: 'Alice Active', roles: [{ title: 'Pharmacist' }], status: 'active' },
-  { email: 'ivan@osma.local', full_name: 'Ivan Invited', roles: [{ title: 'Nurse' }], status: 'invited' },
-  { email: 'ina@osma.local', full_name: 'Ina Inactive', roles: [{ title: 'Care coordinator' }], status: 'inactive' },
+/**
+ * Demo people, one of each Osma status so that assignment rules can be tried, each with a job
+ * role: made through the management plane's own functions, each state of its path a real move.
+ */
+const LOCAL_USERS: DemoPerson[] = [
+  { email: 'alice@osma.local', firstName: 'Alice', lastName: 'Active', jobTitles: ['Pharmacist'], path: ['onboarding:invited', 'active:available'] },
+  { email: 'ivan@osma.local', firstName: 'Ivan', lastName: 'Invited', jobTitles: ['Nurse'], path: ['onboarding:invited'] },
+  {
+    email: 'ina@osma.local',
+    firstName: 'Ina',
+    lastName: 'Inactive',
+    jobTitles: ['Care coordinator'],
+    path: ['onboarding:invited', 'active:available', 'inactive:deactivated'],
+  },
 ];
 
 export async function seedLocal(options: {
@@ -50,9 +62,13 @@ export async function seedLocal(options: {
       ? saved.organization_id
       : (await createOrganization('Local organization')).id;
   const keep = saved?.organization_id === organizationId ? saved : undefined;
-  const users = keep?.users?.length
-    ? keep.users
-    : (await putUsers(organizationId, LOCAL_USERS)).map(({ id, full_name, status }) => ({ id, full_name, status }));
+  await removeRowUsers(organizationId, keep?.users ?? []);
+  const users: LocalSeed['users'] = [];
+  // One after another: ids sort by creation, so the list shows them in the same order each time.
+  for (const person of LOCAL_USERS) {
+    const { id, full_name, status } = await ensurePerson(organizationId, person);
+    users.push({ id, full_name, status });
+  }
   const owner = await seedOwner(organizationId, keep, options);
   const seed: LocalSeed = {
     organization_id: organizationId,
@@ -73,6 +89,27 @@ export async function seedLocal(options: {
   }
   if (file) writeFileSync(file, `${JSON.stringify(seed, null, 2)}\n`, { mode: 0o600 });
   return seed;
+}
+
+/**
+ * Earlier versions of the stack wrote the demo users as bare rows, not memberships (no state,
+ * no email lock): they are removed, so that each demo person is listed once, as a member.
+ */
+async function removeRowUsers(organizationId: string, saved: { id: string }[]): Promise<void> {
+  for (const { id } of saved) {
+    try {
+      await db().send(
+        new DeleteCommand({
+          TableName: tableName(),
+          Key: userKeys.key(organizationId, id),
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#state)',
+          ExpressionAttributeNames: { '#state': 'state' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   bareDb,
   bareGet,
@@ -29,6 +29,7 @@ import { taskKeys } from '#shared/api/tasks/keys';
 import type { Task } from '#shared/api/tasks/schemas';
 import { timestamp } from '#shared/platform/time';
 import { userKeys } from '#shared/api/users/keys';
+import { BUILT_IN_ROLES, isBuiltInRole, roleKeys } from '#shared/identity/roles/keys';
 
 /** Members, tasks, task templates and users: the spec's own resources. */
 export const coreScenarios: Record<string, Scenario> = {
@@ -406,13 +407,18 @@ export const coreScenarios: Record<string, Scenario> = {
     },
   },
 
+  // The bench's active user holds a custom job role: its title costs one more read (a BatchGetItem).
   getUser: {
     kind: 'getOne',
     async prepare(org) {
       return {
         kind: 'getOne',
         request: () => ({ pathParameters: { id: org.users.active.id } }),
-        bare: (request) => bareGet(userKeys.key(org.organizationId, request.pathParameters!.id!), false),
+        bare: async (request) => {
+          const { Item } = await bareDb().send(new GetCommand({ TableName: tableName(), Key: userKeys.key(org.organizationId, request.pathParameters!.id!) }));
+          if (!Item) return notFound();
+          return json(200, (await withBareRoleTitles(org.organizationId, [Item]))[0]);
+        },
       };
     },
   },
@@ -423,8 +429,38 @@ export const coreScenarios: Record<string, Scenario> = {
       return {
         kind: 'list',
         request: () => ({ query: { limit: '10' } }),
-        bare: () => bareList({ partitionKey: 'pk', partitionValue: userKeys.pk(org.organizationId) }, 10),
+        bare: async () => {
+          const { Items = [] } = await bareDb().send(
+            new QueryCommand({
+              TableName: tableName(),
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': userKeys.pk(org.organizationId) },
+              ScanIndexForward: false,
+              Limit: 11,
+            }),
+          );
+          return json(200, { has_next: Items.length > 10, data: await withBareRoleTitles(org.organizationId, Items.slice(0, 10)) });
+        },
       };
     },
   },
 };
+
+/** The users' objects with `roles[].title`: custom roles' items read in one eventually consistent BatchGetItem. */
+async function withBareRoleTitles(organizationId: string, items: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const custom = [...new Set(items.flatMap((item) => (item.role_ids as string[]).filter((id) => id.startsWith('role_'))))];
+  const titles = new Map<string, string>();
+  if (custom.length) {
+    const { Responses } = await bareDb().send(
+      new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: custom.map((id) => roleKeys.role(organizationId, id)) } } }),
+    );
+    for (const role of Responses?.[tableName()] ?? []) titles.set(role.sk as string, role.display_name as string);
+  }
+  return items.map(({ role_ids, ...item }) => ({
+    ...objectOf(item),
+    roles: (role_ids as string[]).flatMap((id) => {
+      const title = isBuiltInRole(id) ? BUILT_IN_ROLES[id].displayName : titles.get(id);
+      return title === undefined ? [] : [{ title }];
+    }),
+  }));
+}

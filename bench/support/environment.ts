@@ -10,8 +10,8 @@ import { generateApiKey, storeApiKey } from '#shared/identity/api-keys/api-key';
 import { createOrganization } from '#shared/identity/organizations/organization';
 import type { RouteDefinition } from '#shared/http/route';
 import type { Scope } from '#shared/platform/table';
-import { putUsers } from '#shared/api/users/user';
-import type { User } from '#shared/api/users/schemas';
+import { createPerson } from '#local/people';
+import type { MembershipItem } from '#shared/identity/users/membership';
 
 /** Where the benchmark keeps what it builds (bundles, handler logs); git ignores it. */
 export const WORK_DIR = path.join(PROJECT_ROOT, 'bench', '.out');
@@ -30,7 +30,7 @@ export interface BenchOrganization {
   organizationId: string;
   scope: Scope;
   testKey: string;
-  users: { active: User; invited: User; inactive: User };
+  users: { active: MembershipItem; invited: MembershipItem; inactive: MembershipItem };
   /** What the real authorizer hands the handlers for the test key (as API Gateway passes it: strings). */
   authorizer: Record<string, string>;
 }
@@ -64,16 +64,20 @@ export async function benchOrganization(name: string): Promise<BenchOrganization
   const organization = await create(name, { rate_limits: { ...BENCH_RATE_LIMITS } });
   const testKey = generateApiKey('test');
   await storeApiKey(organization.id, testKey);
-  const [active, invited, inactive] = await putUsers(organization.id, [
-    { email: 'active@osma.bench', full_name: 'Active User', roles: [{ title: 'Pharmacist' }], status: 'active' },
-    { email: 'invited@osma.bench', full_name: 'Invited User', roles: [], status: 'invited' },
-    { email: 'inactive@osma.bench', full_name: 'Inactive User', roles: [{ title: 'Nurse' }], status: 'inactive' },
-  ]);
+  const names = { firstName: 'Bench', lastName: 'User' };
+  const active = await createPerson(organization.id, { ...names, email: 'active@osma.bench', jobTitles: ['Pharmacist'], path: ['onboarding:invited', 'active:available'] });
+  const invited = await createPerson(organization.id, { ...names, email: 'invited@osma.bench', path: ['onboarding:invited'] });
+  const inactive = await createPerson(organization.id, {
+    ...names,
+    email: 'inactive@osma.bench',
+    jobTitles: ['Nurse'],
+    path: ['onboarding:invited', 'active:available', 'inactive:deactivated'],
+  });
   return {
     organizationId: organization.id,
     scope: { organizationId: organization.id, mode: 'test' },
     testKey,
-    users: { active: active!, invited: invited!, inactive: inactive! },
+    users: { active, invited, inactive },
     authorizer: await authorizerContext(testKey),
   };
 }

@@ -3,7 +3,7 @@ import { generateApiKey, storeApiKey } from '#shared/identity/api-keys/api-key';
 import { createOrganization } from '#shared/identity/organizations/organization';
 import type { OrganizationSettings } from '#shared/identity/organizations/schemas';
 import type { Mode } from '#shared/platform/table';
-import { putUsers } from '#shared/api/users/user';
+import { createPerson } from '#local/people';
 import { conformanceChecker } from '#test/support/conformance';
 
 /** Calls to the local stack over real HTTP, as a consumer makes them. */
@@ -106,8 +106,9 @@ function documentChecker(): Promise<ReturnType<typeof conformanceChecker>> {
 export const TEST_RATE_LIMITS: Record<Mode, number> = { test: 10_000, live: 10_000 };
 
 /**
- * A fresh organization with its own keys and one user of each status, so a test's data
- * (and rate limit) is its own.
+ * A fresh organization with its own keys and one user of each status (made through the
+ * management plane's functions, each status reached by real moves), so a test's data (and rate
+ * limit) is its own.
  */
 export async function newOrganization(settings: Partial<OrganizationSettings> = {}) {
   const organization = await createOrganization('Test organization', { rate_limits: TEST_RATE_LIMITS, ...settings });
@@ -115,12 +116,22 @@ export async function newOrganization(settings: Partial<OrganizationSettings> = 
   const liveKey = generateApiKey('live');
   await storeApiKey(organization.id, testKey);
   await storeApiKey(organization.id, liveKey);
-  const [active, invited, inactive] = await putUsers(organization.id, [
-    { email: 'active@osma.test', full_name: 'Active User', roles: [{ title: 'Pharmacist' }], status: 'active' },
-    { email: 'invited@osma.test', full_name: 'Invited User', roles: [], status: 'invited' },
-    { email: 'inactive@osma.test', full_name: 'Inactive User', roles: [{ title: 'Nurse' }], status: 'inactive' },
-  ]);
-  return { organizationId: organization.id, testKey, liveKey, users: { active: active!, invited: invited!, inactive: inactive! } };
+  const active = await createPerson(organization.id, {
+    email: 'active@osma.test',
+    firstName: 'Active',
+    lastName: 'User',
+    jobTitles: ['Pharmacist'],
+    path: ['onboarding:invited', 'active:available'],
+  });
+  const invited = await createPerson(organization.id, { email: 'invited@osma.test', firstName: 'Invited', lastName: 'User', path: ['onboarding:invited'] });
+  const inactive = await createPerson(organization.id, {
+    email: 'inactive@osma.test',
+    firstName: 'Inactive',
+    lastName: 'User',
+    jobTitles: ['Nurse'],
+    path: ['onboarding:invited', 'active:available', 'inactive:deactivated'],
+  });
+  return { organizationId: organization.id, testKey, liveKey, users: { active, invited, inactive } };
 }
 
 export const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;

@@ -4,7 +4,7 @@
 /**
  * Users are the people who do the work. Unlike every other resource they are the same in
  * test and live mode, so their key has the organization and no mode. The management plane
- * will write them; this API only reads them (and the local stack seeds a few).
+ * writes them (memberships); this API only reads them.
  */
 export const userKeys = {
   pk: (organizationId: string) => `ORG#${organizationId}#USER`,
