@@ -407,13 +407,13 @@ export const coreScenarios: Record<string, Scenario> = {
     },
   },
 
-  // The bench's active user holds a custom job role: its title costs one more read (a BatchGetItem).
+  // A user with a custom job role (the bench's inactive one): its title costs one more read, a BatchGetItem.
   getUser: {
     kind: 'getOne',
     async prepare(org) {
       return {
         kind: 'getOne',
-        request: () => ({ pathParameters: { id: org.users.active.id } }),
+        request: () => ({ pathParameters: { id: org.users.inactive.id } }),
         bare: async (request) => {
           const { Item } = await bareDb().send(new GetCommand({ TableName: tableName(), Key: userKeys.key(org.organizationId, request.pathParameters!.id!) }));
           if (!Item) return notFound();

@@ -65,7 +65,9 @@ export async function benchOrganization(name: string): Promise<BenchOrganization
   const testKey = generateApiKey('test');
   await storeApiKey(organization.id, testKey);
   const names = { firstName: 'Bench', lastName: 'User' };
-  const active = await createPerson(organization.id, { ...names, email: 'active@osma.bench', jobTitles: ['Pharmacist'], path: ['onboarding:invited', 'active:available'] });
+  // The active user signs in to the management API (an administrator: built-in roles cost the
+  // session authorizer no read); the inactive one holds a custom job role, read for its title.
+  const active = await createPerson(organization.id, { ...names, email: 'active@osma.bench', builtInRoles: ['admin'], path: ['onboarding:invited', 'active:available'] });
   const invited = await createPerson(organization.id, { ...names, email: 'invited@osma.bench', path: ['onboarding:invited'] });
   const inactive = await createPerson(organization.id, {
     ...names,
