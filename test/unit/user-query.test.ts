@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { userAttributes, type UserAttributes } from '#shared/identity/users/resource';
-import { matchesUserQuery, parseUserQuery, QUERY_FIELDS, QUERY_LIMITS, withinEdits, type QueryUser } from '#shared/identity/users/query';
+import { matchesUserQuery, parseUserQuery, programEstimate, QUERY_FIELDS, QUERY_LIMITS, withinEdits, type QueryUser } from '#shared/identity/users/query';
 import { OsmaError } from '#shared/platform/errors';
 
 function user(id: string, overrides: Partial<UserAttributes> = {}): QueryUser {
@@ -331,6 +331,24 @@ describe('a query that is refused', () => {
     expect(refusalOf({ regexp: { id: '[a-z]{1000}' } })).toEqual([expect.stringMatching(/^query\.regexp\.id is too large: RE2 compiles it to \d+ instructions/)]);
     expect(refusalOf({ regexp: { id: { value: 'a', flags: 'ALL' } } })).toEqual([expect.stringMatching(/^query\.regexp\.id\.flags is not an option here/)]);
     expect(refusalOf({ regexp: { id: '' } })).toEqual([expect.stringMatching(/must be a non-empty pattern/)]);
+  });
+
+  it('refuses counted repetitions that would make a large program before compiling them', () => {
+    // Compiling each of these takes RE2 tens of milliseconds; seventeen of them, seconds.
+    const clauses = Array.from({ length: 17 }, () => ({ regexp: { id: 'a{1000}'.repeat(28) } }));
+    let messages: string[] = [];
+    const elapsed = timed(() => (messages = refusalOf(clauses)));
+    expect(messages).toHaveLength(17);
+    expect(messages[0]).toMatch(/^query\[0\]\.regexp\.id is too large: its counted repetitions expand to about 28000 RE2 instructions/);
+    expect(elapsed).toBeLessThan(100);
+  });
+
+  it('estimates a program within a few instructions of what RE2 compiles', async () => {
+    const { RE2JS } = await import('re2js');
+    for (const pattern of ['abc', 'EMP-\\d{4}', '(ab){10}', '((a{10}){10}){10}', '(a|bc|def){200}', '[]a]{100}', '[[:alpha:]]{100}', '\\pL{1000}', '\\x{263a}{100}', '\\Qa{1000}\\E', '[a-z]{5,10}', 'a{3,}', 'a{0,1000}', '((a{1,10}){2,10}){3}', '(?:ab){300,}', '(?i)(?:a|b)*c{2,3}']) {
+      const actual = RE2JS.compile(pattern, RE2JS.DOTALL).programSize();
+      expect(Math.abs(programEstimate(pattern) - actual), pattern).toBeLessThanOrEqual(2);
+    }
   });
 
   it('refuses fuzzy values too long and fuzziness out of range', () => {

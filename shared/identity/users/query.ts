@@ -331,6 +331,12 @@ const BUILDERS: Record<Exclude<Operator, 'exists'>, Builder> = {
       refuse(valuePath, `can be at most ${QUERY_LIMITS.patternLength} characters (this one: ${(pattern as string).length})`);
     }
     const insensitive = flag(options_, 'case_insensitive', path);
+    // RE2 compiles in time proportional to its program, and `x{1000}` is a thousand copies of x:
+    // a pattern whose counted repetitions already promise too large a program is not compiled.
+    const estimate = programEstimate(pattern as string);
+    if (estimate > QUERY_LIMITS.patternProgram) {
+      refuse(valuePath, `is too large: its counted repetitions expand to about ${estimate} RE2 instructions, at most ${QUERY_LIMITS.patternProgram}`);
+    }
     let compiled: RE2JS;
     try {
       compiled = RE2JS.compile(pattern as string, RE2JS.DOTALL | (insensitive ? RE2JS.CASE_INSENSITIVE : 0));
@@ -376,6 +382,93 @@ const BUILDERS: Record<Exclude<Operator, 'exists'>, Builder> = {
     return (values) => values.some((have) => text(have) && (insensitive ? have.toLowerCase() : have).startsWith(wanted));
   },
 };
+
+/**
+ * About how many instructions RE2 compiles a pattern to, read from its text alone: every
+ * character, escape or class counts one, a group two more than what it holds, and `{n,m}` repeats
+ * what precedes it m times (n+1 when unbounded), an optional copy costing one more. It is close
+ * to RE2's count for what matters here; the compiled program is measured exactly afterwards. A syntax error only skews the estimate: RE2 refuses it anyway.
+ */
+export function programEstimate(pattern: string): number {
+  const groups: number[] = [0];
+  const captures: boolean[] = [];
+  let last = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i]!;
+    if (char === '\\') {
+      i++;
+      // \p{Greek} and \x{263a} are one atom; \Q...\E a literal of its characters.
+      if (pattern[i] === 'Q') {
+        const end = pattern.indexOf('\\E', i);
+        const literal = (end === -1 ? pattern.length : end) - i - 1;
+        i = end === -1 ? pattern.length : end + 1;
+        groups[groups.length - 1]! += literal;
+        last = 1;
+        continue;
+      }
+      if ((pattern[i] === 'p' || pattern[i] === 'P' || pattern[i] === 'x') && pattern[i + 1] === '{') i = closing(pattern, i + 1, '}');
+      else if (pattern[i] === 'p' || pattern[i] === 'P') i++;
+      last = 1;
+    } else if (char === '[') {
+      i = classEnd(pattern, i);
+      last = 1;
+    } else if (char === '(') {
+      // (?i) sets flags and holds nothing; (?:x) and (?i:x) group without capturing.
+      const flags = /^\(\?[a-zA-Z-]*([:)])/.exec(pattern.slice(i, i + 12));
+      if (flags?.[1] === ')') {
+        i += flags[0].length - 1;
+        continue;
+      }
+      captures.push(!flags);
+      if (flags) i += flags[0].length - 1;
+      groups.push(0);
+      last = 0;
+      continue;
+    } else if (char === ')') {
+      // A capture costs two instructions around what it holds.
+      last = groups.length > 1 ? groups.pop()! + (captures.pop() ? 2 : 0) : 0;
+    } else if (char === '{') {
+      const match = /^\{(\d{1,4})(,(\d{0,4}))?\}/.exec(pattern.slice(i, i + 11));
+      if (match) {
+        // x{n} is n copies of x; each optional copy of x{n,m} and the starred one of x{n,} one more.
+        const least = Number(match[1]);
+        const total =
+          match[2] === undefined ? last * least : match[3] ? last * least + (Math.max(Number(match[3]), least) - least) * (last + 1) : last * (least + 1) + 1;
+        groups[groups.length - 1]! += total - last;
+        last = total;
+        i += match[0].length - 1;
+        continue;
+      }
+      last = 1;
+    } else if (char === '|' || char === '*' || char === '+' || char === '?') {
+      groups[groups.length - 1]! += 1;
+      continue;
+    } else {
+      last = 1;
+    }
+    groups[groups.length - 1]! += last;
+  }
+  return groups.reduce((sum, size) => sum + size, 0);
+}
+
+/** The index of the `close` that ends what opens at `open`, or the end of the text. */
+function closing(pattern: string, open: number, close: string): number {
+  const at = pattern.indexOf(close, open);
+  return at === -1 ? pattern.length : at;
+}
+
+/** The index of the `]` that ends the class opening at `open` (`]` first is a member; `[:alpha:]` nests). */
+function classEnd(pattern: string, open: number): number {
+  let i = open + 1;
+  if (pattern[i] === '^') i++;
+  if (pattern[i] === ']') i++;
+  for (; i < pattern.length; i++) {
+    if (pattern[i] === '\\') i++;
+    else if (pattern[i] === '[' && pattern[i + 1] === ':') i = closing(pattern, i + 2, ']');
+    else if (pattern[i] === ']') return i;
+  }
+  return pattern.length;
+}
 
 /** Elasticsearch's AUTO: exact for 1 or 2 characters, one edit for 3 to 5, two for more. */
 function autoFuzziness(length: number): number {
