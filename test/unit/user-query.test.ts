@@ -233,6 +233,26 @@ describe('fuzzy', () => {
     expect(matches({ fuzzy: { email: 'ana.silva@exmple.com' } })).toBe(true);
   });
 
+  it('agrees with a full optimal string alignment table on random pairs, one call after another', () => {
+    const full = (a: string[], b: string[]) => {
+      const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+      for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+          d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+          if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+        }
+      }
+      return d[a.length]![b.length]!;
+    };
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const word = () => Array.from({ length: random(9) }, () => 'abc'[random(3)]!);
+    for (let round = 0; round < 5000; round++) {
+      const [a, b, edits] = [word(), word(), random(3)];
+      expect(withinEdits(a, b, edits), `${a.join('')} ${b.join('')} ${edits}`).toBe(full(a, b) <= edits);
+    }
+  });
+
   it('counts edits as optimal string alignment', () => {
     const chars = (text: string) => Array.from(text);
     const cases: [string, string, number][] = [
@@ -339,6 +359,7 @@ describe('a query that is refused', () => {
     let messages: string[] = [];
     const elapsed = timed(() => (messages = refusalOf(clauses)));
     expect(messages).toHaveLength(17);
+    expect(new Set(messages.map((message) => message.replace(/^query\[\d+\]/, ''))).size).toBe(1);
     expect(messages[0]).toMatch(/^query\[0\]\.regexp\.id is too large: its counted repetitions expand to about 28000 RE2 instructions/);
     expect(elapsed).toBeLessThan(100);
   });
@@ -349,6 +370,15 @@ describe('a query that is refused', () => {
       const actual = RE2JS.compile(pattern, RE2JS.DOTALL).programSize();
       expect(Math.abs(programEstimate(pattern) - actual), pattern).toBeLessThanOrEqual(2);
     }
+  });
+
+  it('refuses more than 5 regexp clauses', () => {
+    const clauses = [...Array.from({ length: 6 }, (_, i) => ({ regexp: { id: `u${i}.*` } })), { term: { id: 'a' } }, { regexp: { email: '.*' } }];
+    expect(refusalOf(clauses)).toEqual([
+      'query[5].regexp is one regexp too many: a query can have at most 5',
+      'query[7].regexp is one regexp too many: a query can have at most 5',
+    ]);
+    expect(parseUserQuery(JSON.stringify(clauses.slice(2))).clauses).toHaveLength(6);
   });
 
   it('refuses fuzzy values too long and fuzziness out of range', () => {

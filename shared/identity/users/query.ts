@@ -18,6 +18,8 @@ export const QUERY_LIMITS = {
   textLength: 4096,
   clauses: 20,
   terms: 100,
+  /** RE2 costs the most per character of all the operators. */
+  patterns: 5,
   patternLength: 200,
   patternProgram: 1_000,
   fuzzyLength: 100,
@@ -111,7 +113,8 @@ export interface QueryClause {
   readonly operator: Operator;
   readonly field: string;
   readonly read: (user: QueryUser) => readonly unknown[];
-  readonly test: (values: readonly unknown[]) => boolean;
+  /** `words` splits a value as `tokens` does, once per value however many clauses ask. */
+  readonly test: (values: readonly unknown[], words: (value: string) => readonly string[]) => boolean;
 }
 
 /** A parsed, checked query: every clause must hold. */
@@ -121,7 +124,14 @@ export interface UserQuery {
 
 /** Whether one user matches: every clause holds. */
 export function matchesUserQuery(query: UserQuery, user: QueryUser): boolean {
-  return query.clauses.every((clause) => clause.test(clause.read(user)));
+  let split: Map<string, readonly string[]> | undefined;
+  const words = (value: string) => {
+    split ??= new Map();
+    let known = split.get(value);
+    if (!known) split.set(value, (known = tokens(value)));
+    return known;
+  };
+  return query.clauses.every((clause) => clause.test(clause.read(user), words));
 }
 
 /** What is wrong with one clause, named by its JSON path. */
@@ -153,7 +163,11 @@ export function parseUserQuery(text: string): UserQuery {
   const problems: string[] = [];
   for (const [source, path] of sources) {
     try {
-      clauses.push(parseClause(source, path));
+      const clause = parseClause(source, path);
+      if (clause.operator === 'regexp' && clauses.filter((other) => other.operator === 'regexp').length >= QUERY_LIMITS.patterns) {
+        refuse(`${path}.regexp`, `is one regexp too many: a query can have at most ${QUERY_LIMITS.patterns}`);
+      }
+      clauses.push(clause);
     } catch (error) {
       // A refusal names the path; anything else is still the caller's query, never a 5xx.
       problems.push(error instanceof Refusal ? error.message : `${path} could not be read: ${(error as Error)?.message ?? 'unknown error'}`);
@@ -273,10 +287,10 @@ const BUILDERS: Record<Exclude<Operator, 'exists'>, Builder> = {
       if (typeof operator !== 'string' || !['or', 'and'].includes(operator.toLowerCase())) refuse(`${path}.operator`, "must be 'or' or 'and'");
       all = (operator as string).toLowerCase() === 'and';
     }
-    return (values) =>
+    return (values, split) =>
       values.some((value) => {
         if (!text(value)) return false;
-        const have = tokens(value);
+        const have = split(value);
         return all ? words.every((word) => have.includes(word)) : have.some((word) => words.includes(word));
       });
   },
@@ -365,11 +379,10 @@ const BUILDERS: Record<Exclude<Operator, 'exists'>, Builder> = {
       else refuse(`${path}.fuzziness`, "must be 0, 1, 2 or 'AUTO'");
     }
     const near = (candidate: string) => withinEdits(wanted, Array.from(candidate), edits);
-    return (values) =>
+    return (values, split) =>
       values.some((have) => {
         if (!text(have)) return false;
-        const lower = have.toLowerCase();
-        return near(lower) || tokens(lower).some(near);
+        return near(have.toLowerCase()) || split(have).some(near);
       });
   },
 
@@ -475,6 +488,9 @@ function autoFuzziness(length: number): number {
   return length <= 2 ? 0 : length <= 5 ? 1 : 2;
 }
 
+/** withinEdits' three rows of distances, reused from call to call (a value is at most 100 characters). */
+let rows = Array.from({ length: 3 }, () => new Int32Array(QUERY_LIMITS.fuzzyLength + 4));
+
 /**
  * Whether two strings (as code points) are at most `edits` apart, counting an insertion, a
  * deletion, a substitution or a swap of two neighbours as one edit (optimal string alignment,
@@ -487,9 +503,11 @@ export function withinEdits(a: readonly string[], b: readonly string[], edits: n
   if (Math.abs(n - m) > edits) return false;
   if (edits === 0) return n === m && a.every((char, index) => char === b[index]);
   const far = edits + 1;
-  let before = new Int32Array(m + 2).fill(far);
-  let previous = new Int32Array(m + 2).fill(far);
-  let current = new Int32Array(m + 2).fill(far);
+  // Three rows, reused from call to call; a row is read only where it was written for this pair.
+  if (rows[0]!.length < m + 2) rows = rows.map(() => new Int32Array(m + 2));
+  let [before, previous, current] = rows as [Int32Array, Int32Array, Int32Array];
+  before.fill(far, 0, m + 2);
+  previous.fill(far, 0, m + 2);
   for (let j = 0; j <= Math.min(m, edits); j++) previous[j] = j;
   for (let i = 1; i <= n; i++) {
     const low = Math.max(1, i - edits);
