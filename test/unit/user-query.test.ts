@@ -229,6 +229,12 @@ describe('fuzzy', () => {
     expect(matches({ fuzzy: { 'first-name': { value: 'anaaa', fuzziness: 'auto' } } })).toBe(false);
   });
 
+  it('counts characters as code points', () => {
+    const happy = user('usr_h', { attributes: { mood: 'happy' } });
+    expect(matches({ fuzzy: { 'attributes.mood': 'h😀ppy' } }, happy)).toBe(true);
+    expect(matches({ fuzzy: { 'attributes.mood': { value: 'h😀ppy', fuzziness: 0 } } }, happy)).toBe(false);
+  });
+
   it('also compares the whole value', () => {
     expect(matches({ fuzzy: { email: 'ana.silva@exmple.com' } })).toBe(true);
   });
@@ -263,6 +269,8 @@ describe('fuzzy', () => {
       ['ab', 'ba', 1],
       ['abcd', 'badc', 2],
       ['ça', 'ca', 1],
+      ['😀a', 'a😀', 1],
+      ['x😀', 'x', 1],
     ];
     for (const [a, b, distance] of cases) {
       for (let edits = 0; edits <= 2; edits++) expect(withinEdits(chars(a), chars(b), edits), `${a} ${b} ${edits}`).toBe(distance <= edits);
@@ -372,11 +380,11 @@ describe('a query that is refused', () => {
     }
   });
 
-  it('refuses more than 5 regexp clauses', () => {
-    const clauses = [...Array.from({ length: 6 }, (_, i) => ({ regexp: { id: `u${i}.*` } })), { term: { id: 'a' } }, { regexp: { email: '.*' } }];
+  it('refuses more than 5 regexp and fuzzy clauses together', () => {
+    const clauses = [...Array.from({ length: 3 }, (_, i) => ({ regexp: { id: `u${i}.*` } })), { fuzzy: { id: 'abc' } }, { fuzzy: { id: 'abd' } }, { regexp: { id: '.*' } }, { term: { id: 'a' } }, { fuzzy: { email: 'ana' } }];
     expect(refusalOf(clauses)).toEqual([
-      'query[5].regexp is one regexp too many: a query can have at most 5',
-      'query[7].regexp is one regexp too many: a query can have at most 5',
+      'query[5].regexp is one clause too many: a query can have at most 5 regexp and fuzzy clauses together',
+      'query[7].fuzzy is one clause too many: a query can have at most 5 regexp and fuzzy clauses together',
     ]);
     expect(parseUserQuery(JSON.stringify(clauses.slice(2))).clauses).toHaveLength(6);
   });

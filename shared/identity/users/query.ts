@@ -18,8 +18,8 @@ export const QUERY_LIMITS = {
   textLength: 4096,
   clauses: 20,
   terms: 100,
-  /** RE2 costs the most per character of all the operators. */
-  patterns: 5,
+  /** regexp and fuzzy clauses together: they cost the most per character of the operators. */
+  costly: 5,
   patternLength: 200,
   patternProgram: 1_000,
   fuzzyLength: 100,
@@ -143,6 +143,8 @@ const refuse = (path: string, problem: string): never => {
   throw new Refusal(`${path} ${problem}`);
 };
 
+const COSTLY: readonly Operator[] = ['regexp', 'fuzzy'];
+
 const refused = (message: string) => errors.invalidParams([{ param: 'query', message, in: 'query' }]);
 
 /** Parses the `query` parameter's text; 400 (errors.invalidParams, param 'query', in: 'query') naming what is wrong. */
@@ -164,8 +166,8 @@ export function parseUserQuery(text: string): UserQuery {
   for (const [source, path] of sources) {
     try {
       const clause = parseClause(source, path);
-      if (clause.operator === 'regexp' && clauses.filter((other) => other.operator === 'regexp').length >= QUERY_LIMITS.patterns) {
-        refuse(`${path}.regexp`, `is one regexp too many: a query can have at most ${QUERY_LIMITS.patterns}`);
+      if (COSTLY.includes(clause.operator) && clauses.filter((other) => COSTLY.includes(other.operator)).length >= QUERY_LIMITS.costly) {
+        refuse(`${path}.${clause.operator}`, `is one clause too many: a query can have at most ${QUERY_LIMITS.costly} regexp and fuzzy clauses together`);
       }
       clauses.push(clause);
     } catch (error) {
@@ -361,7 +363,8 @@ const BUILDERS: Record<Exclude<Operator, 'exists'>, Builder> = {
     if (program > QUERY_LIMITS.patternProgram) {
       refuse(valuePath, `is too large: RE2 compiles it to ${program} instructions, at most ${QUERY_LIMITS.patternProgram}`);
     }
-    return (values) => values.some((have) => text(have) && compiled.testExact(have));
+    const matches = remembered((have: string) => compiled.testExact(have));
+    return (values) => values.some((have) => text(have) && matches(have));
   },
 
   fuzzy(spec, path) {
@@ -369,7 +372,7 @@ const BUILDERS: Record<Exclude<Operator, 'exists'>, Builder> = {
     const valuePath = isObject(spec) ? `${path}.value` : path;
     const value = options_.value;
     if (typeof value !== 'string' || value === '') refuse(valuePath, 'must be a non-empty string');
-    const wanted = Array.from((value as string).toLowerCase());
+    const wanted = codePoints((value as string).toLowerCase());
     if (wanted.length > QUERY_LIMITS.fuzzyLength) refuse(valuePath, `can be at most ${QUERY_LIMITS.fuzzyLength} characters (this one: ${wanted.length})`);
     let edits = autoFuzziness(wanted.length);
     if (Object.hasOwn(options_, 'fuzziness')) {
@@ -378,7 +381,7 @@ const BUILDERS: Record<Exclude<Operator, 'exists'>, Builder> = {
       else if ([0, 1, 2, '0', '1', '2'].includes(fuzziness as number | string)) edits = Number(fuzziness);
       else refuse(`${path}.fuzziness`, "must be 0, 1, 2 or 'AUTO'");
     }
-    const near = (candidate: string) => withinEdits(wanted, Array.from(candidate), edits);
+    const near = remembered((candidate: string) => withinEdits(wanted, codePoints(candidate), edits));
     return (values, split) =>
       values.some((have) => {
         if (!text(have)) return false;
@@ -483,6 +486,28 @@ function classEnd(pattern: string, open: number): number {
   return pattern.length;
 }
 
+/**
+ * A clause's answers for the strings it has seen: names, roles and places repeat from user to
+ * user, so most are answered once per query. Bounded: at most 10,000 strings of up to 200
+ * characters are kept.
+ */
+function remembered(answer: (value: string) => boolean): (value: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (value) => {
+    let result = known.get(value);
+    if (result === undefined) {
+      result = answer(value);
+      if (known.size < 10_000 && value.length <= 200) known.set(value, result);
+    }
+    return result;
+  };
+}
+
+/** A string's characters as code points; the string itself when it has no surrogate pairs, to spare an array. */
+function codePoints(value: string): ArrayLike<string> {
+  return /[\uD800-\uDFFF]/.test(value) ? Array.from(value) : value;
+}
+
 /** Elasticsearch's AUTO: exact for 1 or 2 characters, one edit for 3 to 5, two for more. */
 function autoFuzziness(length: number): number {
   return length <= 2 ? 0 : length <= 5 ? 1 : 2;
@@ -497,11 +522,14 @@ let rows = Array.from({ length: 3 }, () => new Int32Array(QUERY_LIMITS.fuzzyLeng
  * as Elasticsearch's transpositions). Only the band of cells within `edits` of the diagonal is
  * computed, and the work stops once a row is past `edits`: O(length x edits).
  */
-export function withinEdits(a: readonly string[], b: readonly string[], edits: number): boolean {
+export function withinEdits(a: ArrayLike<string>, b: ArrayLike<string>, edits: number): boolean {
   const n = a.length;
   const m = b.length;
   if (Math.abs(n - m) > edits) return false;
-  if (edits === 0) return n === m && a.every((char, index) => char === b[index]);
+  if (edits === 0) {
+    for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
   const far = edits + 1;
   // Three rows, reused from call to call; a row is read only where it was written for this pair.
   if (rows[0]!.length < m + 2) rows = rows.map(() => new Int32Array(m + 2));
