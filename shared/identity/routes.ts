@@ -1,3 +1,4 @@
+import { lifecycleRoutes } from '#shared/identity/lifecycle/routes';
 import { mfaTotpRoutes } from '#shared/identity/mfa/routes';
 import { organizationRoutes } from '#shared/identity/organizations/routes';
 import { passwordRoutes } from '#shared/identity/passwords/routes';
@@ -11,6 +12,7 @@ export const identityRoutes = {
   ...organizationRoutes,
   ...mfaTotpRoutes,
   ...passwordRoutes,
+  ...lifecycleRoutes,
   ...identitySpecRoutes,
 };
 

@@ -120,13 +120,13 @@ export function bodyProblems(body: unknown): ParamError[] {
     if (problems.length >= MAX_PROBLEMS || typeof node !== 'object' || node === null) return;
     if (depth > MAX_BODY_DEPTH) {
       const param = path.join('.');
-      problems.push({ param, message: `${param} is nested too deeply: a request body can nest at most ${MAX_BODY_DEPTH} levels` });
+      problems.push({ param, message: `${param} is nested too deeply: a request body can nest at most ${MAX_BODY_DEPTH} levels`, in: 'body' });
       return;
     }
     for (const [key, item] of Object.entries(node)) {
       if (key === PROTO_KEY) {
         const param = [...path, key].join('.');
-        problems.push({ param, message: `${param} ${keyProblem(key, Infinity)}` });
+        problems.push({ param, message: `${param} ${keyProblem(key, Infinity)}`, in: 'body' });
       } else visit(item, [...path, key], depth + 1);
     }
   };

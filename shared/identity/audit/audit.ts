@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS = [
   'organization.created',
   'organization.suspended',
   'organization.reactivated',
+  'user.state_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -7,13 +7,13 @@ import { timestamp } from '#shared/platform/time';
 
 /**
  * Every session of one login, for the changes that end them all at once (a password reset or
- * change). `startSession` writes an index item per session in the login's partition, in the
+ * change, the person's deactivation). `startSession` writes an index item per session in the login's partition, in the
  * same transaction as the session, so one strongly consistent Query finds them; the index
  * items expire with their sessions. (A GSI entry on the session item would cost no extra
  * item, but an index is read only eventually consistently, so a session started a moment
  * ago could be missed, and every refresh rewrites the session item and so its index entry.)
  */
-export type SessionEndReason = 'password_reset' | 'password_changed';
+export type SessionEndReason = 'password_reset' | 'password_changed' | 'deactivated';
 
 /** DynamoDB's limit of items in one transaction. */
 const TRANSACTION_ITEMS = 100;

@@ -367,9 +367,14 @@ export function stateChangeWrites(
       Put: {
         TableName: tableName(),
         Item: updated,
-        ConditionExpression: 'attribute_exists(pk) AND #version = :version',
-        ExpressionAttributeNames: { '#version': 'version' },
-        ExpressionAttributeValues: { ':version': user.version ?? 0 },
+        // A user item written before versions (the public API's seeded users) has none yet.
+        ...(user.version === undefined
+          ? { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#version)', ExpressionAttributeNames: { '#version': 'version' } }
+          : {
+              ConditionExpression: 'attribute_exists(pk) AND #version = :version',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':version': user.version },
+            }),
       },
     },
     { Put: { TableName: tableName(), Item: transition } },
