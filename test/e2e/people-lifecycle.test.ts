@@ -1,6 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { putUsers } from '#shared/api/users/user';
 import { call } from '#test/support/api';
 import { logIn, manage, newPerson } from '#test/support/management';
 import { generateApiKey, storeApiKey } from '#shared/identity/api-keys/api-key';
@@ -536,24 +535,4 @@ describe("the Osma API's view of a user", () => {
     expect(final.status_transitions[0].timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 
-  it('moves a user written before the lifecycle (a status, no state, no version) from the state its status stands for', async () => {
-    // Prepare
-    const org = await organization();
-    const key = generateApiKey('test');
-    await storeApiKey(org.organizationId, key);
-    const [seeded] = await putUsers(org.organizationId, [{ email: 'seeded@osma.test', full_name: 'Seeded User', roles: [{ title: 'Nurse' }], status: 'active' }]);
-
-    // Act
-    const before = await stateOf(org.token, seeded!.id);
-    const disabled = await manage('POST', `/v1/users/${seeded!.id}/disable/`, { token: org.token });
-    const after = await call('GET', `/users/${seeded!.id}`, { key });
-
-    // Assess
-    expect(before).toEqual({ state: 'active:available', event: null });
-    expect(disabled.status).toBe(201);
-    expect(disabled.body.data.attributes).toMatchObject({ state: 'inactive:deactivated', enabled: false });
-    expect(after.body).toMatchObject({ status: 'inactive', roles: [{ title: 'Nurse' }] });
-    expect(after.body.status_transitions.at(-1)).toMatchObject({ from: 'active', to: 'inactive' });
-    expect((await history(org.token, seeded!.id)).data.map((entry) => entry.attributes['from-state'])).toEqual(['active:available']);
-  });
 });

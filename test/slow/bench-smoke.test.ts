@@ -71,7 +71,7 @@ describe('npm run bench (smoke mode)', () => {
     // The login's bare handler makes the same calls (no drift reported), and its scrypt is timed alone.
     expect(warm[1]!.note).toMatch(/^scrypt N=\d+ r=\d+ p=\d+ alone /);
     expect(warm[1]!.note).not.toContain('bare calls differ');
-    expect(bySection.capacity!.rows.find((row) => row.label === 'session authorizer, per token per cache period')!.values).toMatchObject({ calls: 1, itemsRead: 2 });
+    expect(bySection.capacity!.rows.find((row) => row.label === 'session authorizer, per token per cache period')!.values).toMatchObject({ calls: 1, itemsRead: 3 });
     expect(bySection['http-load']!.rows.map((row) => row.label)).toEqual(['GET /members/{id} c=2']);
     // The webhook pipeline and the rate limiter are part of the platform: always measured.
     expect(bySection.webhooks!.rows.map((row) => row.verdict)).not.toContain('NOT MEASURED');

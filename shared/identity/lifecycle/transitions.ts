@@ -146,21 +146,11 @@ function moveFailure(error: unknown, writes: { userIndex: number; ownerIndex?: n
   return undefined;
 }
 
-/**
- * A user of the caller's organization, by id; another organization's, or none, is not found.
- * A user item from before the lifecycle (the public API's seeded users, with a `status` and no
- * `state`) reads as the state its status stands for.
- */
+/** A user of the caller's organization, by id; another organization's, or none, is not found. */
 async function memberOf(principal: SessionPrincipal, userId: string): Promise<MembershipItem> {
   const user = isId('user', userId) ? await getMembership(principal.organizationId, userId) : undefined;
   if (!user) throw errors.notFound('user', userId);
-  if (parseState(user.state ?? '')) return user;
-  return { ...user, organization_id: principal.organizationId, state: formatState(stateOfStatus(user.status)) };
-}
-
-function stateOfStatus(status: MembershipItem['status'] | undefined): StateValue {
-  const state = status === 'invited' ? 'onboarding' : status === 'inactive' ? 'inactive' : 'active';
-  return { state, subState: DEFAULT_SUB_STATES[state] };
+  return user;
 }
 
 /** Up to `count` of a user's history entries, newest first (ids sort by time). */
