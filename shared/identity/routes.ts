@@ -1,6 +1,7 @@
 import { mfaTotpRoutes } from '#shared/identity/mfa/routes';
 import { organizationRoutes } from '#shared/identity/organizations/routes';
 import { passwordRoutes } from '#shared/identity/passwords/routes';
+import { roleRoutes, roleUserRoutes } from '#shared/identity/roles/routes';
 import { sessionRoutes } from '#shared/identity/sessions/routes';
 import { identitySpecRoutes } from '#shared/identity/spec/routes';
 import type { RouteDefinition } from '#shared/http/route';
@@ -11,6 +12,8 @@ export const identityRoutes = {
   ...organizationRoutes,
   ...mfaTotpRoutes,
   ...passwordRoutes,
+  ...roleRoutes,
+  ...roleUserRoutes,
   ...identitySpecRoutes,
 };
 

@@ -28,6 +28,11 @@ export const AUDIT_ACTIONS = [
   'organization.created',
   'organization.suspended',
   'organization.reactivated',
+  'role.created',
+  'role.updated',
+  'role.deleted',
+  'role.assigned',
+  'role.removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
