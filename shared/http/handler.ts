@@ -71,7 +71,12 @@ export function surfaceHandler<C extends object, R extends RouteDefinition>(
   for (const middleware of surface.inner(route)) unit.use(middleware);
   const idempotentUnit = unit
     .use(errorResponses(surface.renderError))
-    .handler(async (event) => successResponse(route, await handle({ ...readRequest(route, event), ...surface.context(event, route) })));
+    .handler(async (event) => {
+      // Who calls, and whether the route lets them, before their input: a caller the route
+      // refuses gets its 403, and learns nothing of what input it takes.
+      const context = surface.context(event, route);
+      return successResponse(route, await handle({ ...readRequest(route, event), ...context }));
+    });
   const outer = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(httpEnvelope(route, surface));
   for (const middleware of surface.outer(route)) outer.use(middleware);
   return Object.assign(

@@ -2,6 +2,7 @@ import { lifecycleRoutes } from '#shared/identity/lifecycle/routes';
 import { mfaTotpRoutes } from '#shared/identity/mfa/routes';
 import { organizationRoutes } from '#shared/identity/organizations/routes';
 import { passwordRoutes } from '#shared/identity/passwords/routes';
+import { roleRoutes, roleUserRoutes } from '#shared/identity/roles/routes';
 import { sessionRoutes } from '#shared/identity/sessions/routes';
 import { identitySpecRoutes } from '#shared/identity/spec/routes';
 import type { RouteDefinition } from '#shared/http/route';
@@ -13,6 +14,8 @@ export const identityRoutes = {
   ...mfaTotpRoutes,
   ...passwordRoutes,
   ...lifecycleRoutes,
+  ...roleRoutes,
+  ...roleUserRoutes,
   ...identitySpecRoutes,
 };
 

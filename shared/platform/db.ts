@@ -98,6 +98,15 @@ export function failedConditions(error: unknown): number[] | undefined {
 }
 
 /**
+ * True when a transaction was cancelled because another one was changing the same items at
+ * that moment (no condition failed): trying it again, after reading again, is the answer.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  if (!(error instanceof TransactionCanceledException)) return false;
+  return (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict');
+}
+
+/**
  * The item that the failed check at `index` of a cancelled transaction handed back (asked
  * for with ReturnValuesOnConditionCheckFailure: ALL_OLD), or undefined when there is none:
  * the check found no item.

@@ -148,6 +148,9 @@ export const errors = {
   missingApiKey: () =>
     new InvalidRequestError(401, 'No API key provided. Pass your API key in the osma-api-key header.'),
   invalidApiKey: () => new InvalidRequestError(401, 'Invalid API key provided.'),
+  /** Management API: an object named in the body that the organization does not have: 404, pointing at the field. */
+  notFoundAt: (message: string, param: string) =>
+    new InvalidRequestError(404, message, 'resource_not_found', [{ param, message, in: 'body' }]),
   unknownRoute: () => new InvalidRequestError(404, 'Unrecognized request URL.', 'resource_not_found'),
   methodNotAllowed: (allowed: string[]) =>
     new InvalidRequestError(405, 'Method not allowed for this URL.', undefined, undefined, { allow: allowed.join(', ') }),

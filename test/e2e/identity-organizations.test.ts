@@ -51,16 +51,19 @@ describe('/v1/organizations/', () => {
     expect(bad.body.errors[0].source).toEqual({ pointer: '/data/attributes/timezone' });
   });
 
-  it('refuses a viewer with 403, and a body of the wrong type with 400', async () => {
+  it("refuses a viewer with 403 whatever the body, and an owner's body of the wrong type with 400", async () => {
     const viewer = await newPerson(['viewer']);
     const { 'access-token': token } = await logIn(viewer.email, viewer.password);
+    const { 'access-token': ownerToken } = await logIn();
     const path = `/v1/organizations/${viewer.organizationId}/`;
 
     const refused = await manage('PATCH', path, { token, body: { data: { type: 'organizations', attributes: { 'display-name': 'Nope' } } } });
-    const wrongType = await manage('PATCH', path, { token, body: { data: { type: 'users', attributes: {} } } });
+    const refusedWrongType = await manage('PATCH', path, { token, body: { data: { type: 'users', attributes: {} } } });
+    const wrongType = await manage('PATCH', `/v1/organizations/${stack.organizationId}/`, { token: ownerToken, body: { data: { type: 'users', attributes: {} } } });
 
     expect(refused.status).toBe(403);
     expect(refused.body.errors[0].code).toBe('forbidden');
+    expect(refusedWrongType.status).toBe(403);
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.errors[0].source).toEqual({ pointer: '/data/type' });
   });

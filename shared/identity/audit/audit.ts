@@ -29,6 +29,11 @@ export const AUDIT_ACTIONS = [
   'organization.suspended',
   'organization.reactivated',
   'user.state_changed',
+  'role.created',
+  'role.updated',
+  'role.deleted',
+  'role.assigned',
+  'role.removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

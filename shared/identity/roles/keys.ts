@@ -8,7 +8,7 @@
 
 /**
  * What a role may allow: a fixed set. A role an organization creates may hold some of them,
- * never more than its creator holds (docs/people.md has the table).
+ * never more than its creator holds (docs/roles.md has the table).
  */
 export const PERMISSIONS = [
   'organization.read',
@@ -43,12 +43,20 @@ export function isBuiltInRole(id: string): id is BuiltInRole {
   return Object.hasOwn(BUILT_IN_ROLES, id);
 }
 
+/** How many roles an organization may create: enough for job titles, few enough to read at once. */
+export const MAX_CUSTOM_ROLES = 100;
+
 export const roleKeys = {
   pk: (organizationId: string) => `ORG#${organizationId}#ROLE`,
   /** A custom role (`role_...`). */
   role: (organizationId: string, roleId: string) => ({ pk: roleKeys.pk(organizationId), sk: roleId }),
   /** A custom role's name is unique in its organization: this lock item holds it. */
   name: (organizationId: string, name: string) => ({ pk: `ORG#${organizationId}#ROLE_NAME#${name}`, sk: 'ROLE_NAME' }),
+  /**
+   * How many custom roles the organization has, moved in each create and delete transaction, so
+   * that MAX_CUSTOM_ROLES is a condition on it rather than a count read beforehand.
+   */
+  customCount: (organizationId: string) => ({ pk: `ORG#${organizationId}#ROLE_COUNT`, sk: 'ROLE_COUNT' }),
   /** Who holds a role (built-in or custom): one item per holder, sorted by user id. */
   holdersPk: (organizationId: string, roleId: string) => `ORG#${organizationId}#ROLE#${roleId}#USER`,
   holder: (organizationId: string, roleId: string, userId: string) => ({ pk: roleKeys.holdersPk(organizationId, roleId), sk: userId }),

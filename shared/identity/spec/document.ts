@@ -28,6 +28,8 @@ function errorResponses(route: RouteDefinition): ZodOpenApiResponsesObject {
     ...(route.auth === 'session' ? [401] : []),
     // The origin's CSRF check refuses a state-changing call that rides on the session cookie.
     ...(route.method !== 'GET' ? [403] : []),
+    // A route that names a permission refuses a caller whose roles do not hold it.
+    ...(route.auth === 'session' && route.permission !== undefined && route.permission !== 'self' ? [403] : []),
     ...(route.errors ?? []),
     500,
   ]);
