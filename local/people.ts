@@ -1,12 +1,11 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { createRole } from '#shared/identity/roles/role';
 import { roleKeys } from '#shared/identity/roles/keys';
 import { parseState, topState, type StateValue } from '#shared/identity/users/lifecycle';
 import { membershipKeys } from '#shared/identity/users/keys';
 import { createMembership, getMembership, stateChangeWrites, type MembershipItem } from '#shared/identity/users/membership';
 import { tableName } from '#shared/platform/config';
-import { db, failedConditions } from '#shared/platform/db';
-import { newId } from '#shared/platform/ids';
-import { timestamp } from '#shared/platform/time';
+import { db } from '#shared/platform/db';
 
 /**
  * People made the way the management plane makes them, for the local stack's demo
@@ -29,47 +28,22 @@ export interface DemoPerson {
 const PLATFORM = { type: 'platform' } as const;
 
 /**
- * The id of the organization's custom role with this display name, made (role item and name
- * lock in one transaction) when there is none. A stand-in for the roles plane's own create.
+ * The id of the organization's custom role with this display name, made through the roles
+ * plane's own create (as the platform) when there is none.
  */
 export async function jobRole(organizationId: string, displayName: string): Promise<string> {
   const name = displayName.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-');
   const lock = roleKeys.name(organizationId, name);
-  const id = newId('role');
-  const now = timestamp();
+  const existing = async () => (await db().send(new GetCommand({ TableName: tableName(), Key: lock, ConsistentRead: true }))).Item?.role_id as string | undefined;
+  const found = await existing();
+  if (found) return found;
   try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName(),
-              Item: {
-                ...roleKeys.role(organizationId, id),
-                entity: 'role',
-                id,
-                organization_id: organizationId,
-                name,
-                display_name: displayName,
-                permissions: [],
-                holder_count: 0,
-                created_at: now,
-                updated_at: now,
-                version: 1,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          { Put: { TableName: tableName(), Item: { ...lock, entity: 'role_name', role_id: id }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        ],
-      }),
-    );
-    return id;
+    return (await createRole({ organizationId, permissions: [] }, { name, 'display-name': displayName }, {})).id;
   } catch (error) {
-    if (!failedConditions(error)?.includes(1)) throw error;
-    const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: lock, ConsistentRead: true }));
-    if (!Item) throw error;
-    return Item.role_id as string;
+    // Another start made it first.
+    const made = await existing();
+    if (made) return made;
+    throw error;
   }
 }
 

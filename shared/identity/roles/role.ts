@@ -54,6 +54,12 @@ export interface RoleHolder {
 }
 
 /** Where a change came from, for its audit event. */
+/**
+ * Who changes roles: a signed-in person, or the platform's own tooling (the local stack's seed),
+ * which has no user id and is recorded as the platform.
+ */
+export type RoleActor = Pick<SessionPrincipal, 'organizationId' | 'permissions'> & { userId?: string };
+
 export interface ChangeSource {
   ip?: string;
   userAgent?: string;
@@ -102,7 +108,7 @@ async function readRoleItem(organizationId: string, id: string): Promise<RoleIte
  * passes MAX_CUSTOM_ROLES. Each permission must be one the caller holds.
  */
 export async function createRole(
-  principal: SessionPrincipal,
+  principal: RoleActor,
   input: { name: string; 'display-name': string; permissions?: Permission[] },
   source: ChangeSource,
 ): Promise<Role> {
@@ -124,7 +130,7 @@ export async function createRole(
     version: 1,
     created_at: now,
     updated_at: now,
-    created_by: principal.userId,
+    ...(principal.userId && { created_by: principal.userId }),
   };
   const table = tableName();
   const transaction = new TransactWriteCommand({
@@ -365,7 +371,7 @@ export function heldRole(holders: number) {
 
 export function audit(
   action: AuditAction,
-  principal: SessionPrincipal,
+  principal: RoleActor,
   roleId: string,
   source: ChangeSource,
   data: Record<string, string>,
@@ -377,7 +383,7 @@ export function audit(
       Item: auditItem({
         organizationId: principal.organizationId,
         action,
-        actor: { type: 'user', id: principal.userId },
+        actor: principal.userId ? { type: 'user', id: principal.userId } : { type: 'platform' },
         target,
         ip: source.ip,
         userAgent: source.userAgent,
