@@ -16,6 +16,7 @@ import { LOCAL_STAGE } from '#shared/platform/config';
 import { checkedDashboardUrl } from '#shared/identity/mail/settings';
 import { PlatformFunction } from '#infra/identity/platform-function';
 import { mailSender } from '#infra/platform/mail';
+import type { RouteDefinition } from '#shared/http/route';
 
 export interface OsmaStackProps extends StackProps {
   /** The deployed stage: the API stage name, and OSMA_STAGE in every function. */
@@ -27,6 +28,10 @@ export interface OsmaStackProps extends StackProps {
   mailFrom?: string;
   /** Where links in mail lead (`-c dashboardUrl=...`, OSMA_DASHBOARD_URL): https, no query. */
   dashboardUrl?: string;
+  /** The public API's routes. @default all of the public plane's */
+  publicRoutes?: RouteDefinition[];
+  /** The management API's routes. @default all of the management plane's */
+  managementRoutes?: RouteDefinition[];
 }
 
 /**
@@ -42,7 +47,12 @@ export function checkStageName(stage: string): void {
   if (stage === LOCAL_STAGE) throw new Error(`stage '${LOCAL_STAGE}' is the local stack's name; deploy under another name`);
 }
 
-/** One Osma stage: the table, the webhook queue and pipeline, the files bucket and the REST API. */
+/**
+ * One Osma stage: the table, the webhook queue and pipeline, the files bucket, the root secret
+ * and the platform function in this stack; each plane's REST API in a nested stack of its own,
+ * and its routes in nested stacks of that one, one per route group (infra/http/rest-api.ts).
+ * One `cdk deploy` deploys them all; the stateful resources stay here, at their logical ids.
+ */
 export class OsmaStack extends Stack {
   readonly stage: string;
   readonly table: Table;
@@ -84,7 +94,13 @@ export class OsmaStack extends Stack {
     this.files = new FileStorage(this, 'Files');
     this.bucket = this.files.bucket;
 
-    this.api = new Api(this, 'Api', { stage: props.stage, plane: publicPlane, table: this.table, bucket: this.bucket });
+    this.api = new Api(this, 'Api', {
+      stage: props.stage,
+      plane: publicPlane,
+      routes: props.publicRoutes,
+      table: this.table,
+      bucket: this.bucket,
+    });
     this.restApi = this.api.restApi;
 
     // The root of every key the management plane signs or encrypts with (shared/platform/secrets.ts).
@@ -102,6 +118,7 @@ export class OsmaStack extends Stack {
     this.managementApi = new Api(this, 'ManagementApi', {
       stage: props.stage,
       plane: identityPlane,
+      routes: props.managementRoutes,
       table: this.table,
       rootSecret: this.rootSecret,
       mail,

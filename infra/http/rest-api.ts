@@ -1,16 +1,10 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, NestedStack, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
-  AuthorizationType,
   EndpointType,
   IdentitySource,
-  LambdaIntegration,
   LogGroupLogDestination,
-  type Method,
-  MockIntegration,
-  PassthroughBehavior,
-  type Resource,
   RequestAuthorizer,
   ResponseType,
   RestApi,
@@ -23,17 +17,10 @@ import { Construct } from 'constructs';
 import type { PlaneDescription } from '#shared/http/plane';
 import type { RouteDefinition } from '#shared/http/route';
 import { OsmaFunction } from '#infra/platform/osma-function';
-import { bundlesAwsSdk } from '#infra/platform/bundling';
 import type { MailSender } from '#infra/platform/mail';
-
-/**
- * Header values in gateway responses and integration responses: a literal is quoted in single
- * quotes, a context variable is named bare (no `$`).
- */
-const REQUEST_ID_VALUE = 'context.requestId';
-const JSON_CONTENT_TYPE_VALUE = "'application/json'";
-
-const MOCK_CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+import { JSON_CONTENT_TYPE_VALUE, REQUEST_ID_VALUE } from '#infra/http/methods';
+import { RouteGroupStack } from '#infra/http/route-group';
+import { routeGroups } from '#infra/http/route-groups';
 
 export interface ApiProps {
   stage: string;
@@ -63,6 +50,14 @@ export interface ApiProps {
  * route, the plane's REQUEST authorizer on its header for authenticated routes, an ANY
  * method answering 405 on every path that has methods, and gateway responses in the spec's
  * error format, each with a `request-id` header.
+ *
+ * It spans three levels of stacks, so that no template nears CloudFormation's 500 resources
+ * however many routes the plane grows (docs/deploy.md, "How the app is split"):
+ * - the stack it is created in keeps the access log group (retained, like the data);
+ * - its nested stack `Gateway` holds the REST API, its deployment and stage, the authorizer and
+ *   its function, and the gateway responses: a fixed set, plus one resource per route group;
+ * - each route group (the routes under one first path segment, route-groups.ts) is a nested
+ *   stack of the gateway's with the group's API Gateway resources, methods and functions.
  */
 export class Api extends Construct {
   readonly restApi: RestApi;
@@ -71,12 +66,18 @@ export class Api extends Construct {
   /** One function per route, by operationId. */
   readonly functions: Record<string, OsmaFunction> = {};
   readonly accessLogs: LogGroup;
+  /** The plane's nested stack: the REST API, its stage, the authorizer. */
+  readonly gateway: NestedStack;
+  /** The route groups' nested stacks, by construct id (`MembersRoutes`). */
+  readonly routeGroups: Record<string, RouteGroupStack> = {};
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     const { plane } = props;
     const routes = props.routes ?? plane.routes;
     const throttle = props.throttle ?? { rateLimit: 200, burstLimit: 400 };
+    // Grouped first: a group too large for its nested stack fails here, before anything is built.
+    const groups = routeGroups(routes, plane.basePath);
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.ONE_MONTH,
@@ -84,7 +85,11 @@ export class Api extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.restApi = new RestApi(this, 'RestApi', {
+    this.gateway = new NestedStack(this, 'Gateway', {
+      description: `${plane.title} (${props.stage}): REST API, stage, authorizer and gateway responses`,
+    });
+
+    this.restApi = new RestApi(this.gateway, 'RestApi', {
       restApiName: plane.name === 'api' ? `osma-${props.stage}` : `osma-${plane.name}-${props.stage}`,
       description: `${plane.title} (${props.stage})`,
       // Callers are servers; an edge-optimized endpoint would only add a CloudFront hop.
@@ -125,7 +130,7 @@ export class Api extends Construct {
     });
 
     const secretEnvironment = props.rootSecret ? { OSMA_SECRET_ARN: props.rootSecret.secretArn } : undefined;
-    this.authorizerFunction = new OsmaFunction(this, 'Authorizer', {
+    this.authorizerFunction = new OsmaFunction(this.gateway, 'Authorizer', {
       entry: `functions/${plane.authorizer.handler}.ts`,
       stage: props.stage,
       description: `${plane.title} authorizer on the ${plane.authorizer.header} header (${props.stage})`,
@@ -134,48 +139,30 @@ export class Api extends Construct {
     this.authorizerFunction.bindTable(props.table, 'read');
     props.rootSecret?.grantRead(this.authorizerFunction);
 
-    this.authorizer = new RequestAuthorizer(this, plane.name === 'api' ? 'ApiKeyAuthorizer' : 'SessionAuthorizer', {
+    this.authorizer = new RequestAuthorizer(this.gateway, plane.name === 'api' ? 'ApiKeyAuthorizer' : 'SessionAuthorizer', {
       handler: this.authorizerFunction,
       identitySources: [IdentitySource.header(plane.authorizer.header)],
       // A revoked key keeps working for at most this long: docs/deploy.md states it.
       resultsCacheTtl: Duration.seconds(plane.authorizer.cacheSeconds),
     });
 
-    const methodsByResource = new Map<Resource, string[]>();
-    for (const route of routes) {
-      const resource = this.restApi.root.resourceForPath(route.path);
-      const fn = new OsmaFunction(this, constructId(route.operationId), {
-        entry: `functions/${route.handler}.ts`,
+    const base = this.restApi.root.resourceForPath(plane.basePath);
+    for (const group of groups) {
+      const stack = new RouteGroupStack(this.gateway, group.id, {
         stage: props.stage,
-        description: `${route.method} ${route.path} (${route.operationId}, ${props.stage})`,
-        bundleAwsSdk: bundlesAwsSdk(route),
-        environment: secretEnvironment,
+        plane,
+        segment: group.segment,
+        routes: group.routes,
+        restApi: this.restApi,
+        base,
+        authorizer: this.authorizer,
+        table: props.table,
+        bucket: props.bucket,
+        rootSecret: props.rootSecret,
+        mail: props.mail,
       });
-      props.rootSecret?.grantRead(fn);
-      if (route.tableAccess !== 'none') fn.bindTable(props.table, route.tableAccess);
-      if (route.tableAccess !== 'readWrite') fn.bindGuarantees(props.table, plane.guaranteeTableAccess(route));
-      if (route.fileAccess) {
-        if (!props.bucket) throw new Error(`${route.operationId} needs the files bucket: pass it as the bucket prop`);
-        fn.bindFiles(props.bucket, route.fileAccess);
-      }
-      if (route.sendsMail) {
-        if (props.mail?.sender) fn.bindMail(props.mail.sender);
-        if (props.mail?.dashboardUrl) fn.addEnvironment('OSMA_DASHBOARD_URL', props.mail.dashboardUrl);
-      }
-      this.functions[route.operationId] = fn;
-
-      const method = resource.addMethod(route.method, new LambdaIntegration(fn, { proxy: true, allowTestInvoke: false }), {
-        operationName: route.operationId,
-        ...(route.auth !== 'none'
-          ? { authorizer: this.authorizer, authorizationType: AuthorizationType.CUSTOM }
-          : { authorizationType: AuthorizationType.NONE }),
-      });
-      acknowledgeMethod(method, route.auth === 'none', plane);
-      methodsByResource.set(resource, [...(methodsByResource.get(resource) ?? []), route.method]);
-    }
-
-    for (const [resource, methods] of methodsByResource) {
-      this.addMethodNotAllowed(resource, methods, plane.methodNotAllowedBody, plane);
+      this.routeGroups[group.id] = stack;
+      Object.assign(this.functions, stack.functions);
     }
     this.addGatewayResponses(plane);
 
@@ -203,49 +190,6 @@ export class Api extends Construct {
   }
 
   /**
-   * API Gateway answers a known path with an unknown method as if the path did not exist
-   * (403 Missing Authentication Token). Explicit methods take precedence over ANY, so an ANY
-   * method with a mock integration catches exactly the other methods and answers 405.
-   */
-  private addMethodNotAllowed(resource: Resource, methods: string[], body: string, plane: PlaneDescription): void {
-    const allow = [...new Set(methods)].sort().join(', ');
-    const method = resource.addMethod(
-      'ANY',
-      new MockIntegration({
-        passthroughBehavior: PassthroughBehavior.WHEN_NO_MATCH,
-        // The mock reads its status from the request template; the usual body types each get one.
-        requestTemplates: Object.fromEntries(MOCK_CONTENT_TYPES.map((type) => [type, '{"statusCode": 405}'])),
-        integrationResponses: [
-          {
-            // No selection pattern: this is the default response, whatever the mock answers.
-            statusCode: '405',
-            responseTemplates: { 'application/json': body },
-            responseParameters: {
-              'method.response.header.request-id': REQUEST_ID_VALUE,
-              'method.response.header.content-type': JSON_CONTENT_TYPE_VALUE,
-              'method.response.header.allow': `'${allow}'`,
-            },
-          },
-        ],
-      }),
-      {
-        authorizationType: AuthorizationType.NONE,
-        methodResponses: [
-          {
-            statusCode: '405',
-            responseParameters: {
-              'method.response.header.request-id': true,
-              'method.response.header.content-type': true,
-              'method.response.header.allow': true,
-            },
-          },
-        ],
-      },
-    );
-    acknowledgeMethod(method, true, plane);
-  }
-
-  /**
    * API Gateway's own answers in the spec's error format. The two DEFAULT_ types keep the
    * status API Gateway chose: setting one there would rewrite every 4XX (or 5XX, a 504
    * timeout included) to a single code. The others carry the status of their error.
@@ -269,23 +213,6 @@ export class Api extends Construct {
   }
 }
 
-function acknowledgeMethod(method: Method, unauthenticated: boolean, plane: PlaneDescription): void {
-  Validations.of(method).acknowledge({
-    id: 'AwsSolutions-COG4',
-    reason:
-      `The ${plane.title} authenticates its callers with the ${plane.authorizer.header} header, checked by the Lambda REQUEST ` +
-      'authorizer; Cognito user pools are not part of it (docs/architecture.md says why identity is our own).',
-  });
-  if (unauthenticated) {
-    Validations.of(method).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason:
-        'Deliberately open: a route the route table marks auth "none", or the ANY mock that only answers 405 ' +
-        'and reaches no backend.',
-    });
-  }
-}
-
 /** One JSON object per request: `quoted` values are written in quotes, `raw` ones (already JSON) as they are. */
 function jsonLogFormat(quoted: Record<string, string>, raw: Record<string, string>): string {
   const members = [
@@ -293,11 +220,6 @@ function jsonLogFormat(quoted: Record<string, string>, raw: Record<string, strin
     ...Object.entries(raw).map(([name, value]) => `${JSON.stringify(name)}:${value}`),
   ];
   return `{${members.join(',')}}`;
-}
-
-/** `getMember` -> `GetMember`, `MISSING_AUTHENTICATION_TOKEN` -> `MissingAuthenticationToken`. */
-function constructId(operationId: string): string {
-  return operationId.charAt(0).toUpperCase() + operationId.slice(1);
 }
 
 function pascalCase(type: string): string {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -186,11 +186,11 @@ export class OsmaFunction extends NodejsFunction {
       }),
     );
     this.addEnvironment('OSMA_FILES_BUCKET', bucket.bucketName);
-    // cdk-nag 3 names each wildcard resource as its own finding: `Resource::<Logical.Arn>/pattern`.
-    const bucketArn = `<${Stack.of(this).resolve((bucket.node.defaultChild as CfnResource).logicalId)}.Arn>`;
+    // cdk-nag 3 names each wildcard resource as its own finding, by the resource's references:
+    // `Resource::<Logical.Arn>/pattern` beside the bucket, `Resource::<Parameter>/pattern` in a nested stack.
     for (const pattern of objectKeyPatterns()) {
       Validations.of(this.serviceRole).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${bucketArn}/${pattern}]`,
+        id: `AwsSolutions-IAM5[Resource::${flattenReference(Stack.of(this).resolve(bucket.arnForObjects(pattern)))}]`,
         reason:
           'The wildcards are the file key scheme itself (files/org_*/<mode>/file_*): organization and file ids are ' +
           "known only per request, and the handler builds every key from the caller's organization and mode. One " +
@@ -198,4 +198,14 @@ export class OsmaFunction extends NodejsFunction {
       });
     }
   }
+}
+
+/** A resolved CloudFormation value as cdk-nag names it in a finding: `{"Ref": "X"}` is `<X>`, a GetAtt `<X.Attr>`, a join its parts. */
+function flattenReference(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const node = value as Record<string, any>;
+  if (node['Fn::Join']) return (node['Fn::Join'][1] as unknown[]).map(flattenReference).join(node['Fn::Join'][0]);
+  if (node['Fn::GetAtt']) return `<${node['Fn::GetAtt'][0]}.${node['Fn::GetAtt'][1]}>`;
+  if (node.Ref) return `<${node.Ref}>`;
+  return JSON.stringify(value);
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { App, Stack, type CfnResource } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import { userKeys } from '#shared/api/users/keys';
 import { rateLimitKeys } from '#shared/http/middleware/keys';
 import { newId } from '#shared/platform/ids';
 import { scopeKey } from '#shared/platform/table';
+import { flatTemplate, logicalId } from '#test/infra/templates';
 
 const STAGE = 'test';
 const MAIL_FROM = 'Osma <no-reply@osma.example>';
@@ -33,10 +34,6 @@ function makeApp(): App {
   return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
 }
 
-function logicalId(construct: { node: { defaultChild?: unknown } }): string {
-  const child = construct.node.defaultChild as CfnResource;
-  return Stack.of(child).getLogicalId(child);
-}
 
 function roleStatements(resources: Resources, roleId: string): Statement[] {
   return Object.values(resources)
@@ -59,7 +56,7 @@ describe('the platform function', () => {
 
   beforeAll(() => {
     stack = new OsmaStack(makeApp(), 'OsmaPlatform', { stage: STAGE });
-    template = Template.fromStack(stack);
+    template = flatTemplate(stack);
     resources = template.toJSON().Resources as Resources;
     functionId = logicalId(stack.platformFunction);
   });
@@ -141,7 +138,7 @@ describe('mail on a stage with a sender (-c mailFrom, -c dashboardUrl)', () => {
   beforeAll(() => {
     app = makeApp();
     stack = new OsmaStack(app, 'OsmaMail', { stage: STAGE, mailFrom: MAIL_FROM, dashboardUrl: DASHBOARD_URL });
-    resources = Template.fromStack(stack).toJSON().Resources as Resources;
+    resources = flatTemplate(stack).toJSON().Resources as Resources;
   });
 
   const sesStatements = (statements: Statement[]) => statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('ses:')));
@@ -175,7 +172,7 @@ describe('mail on a stage with a sender (-c mailFrom, -c dashboardUrl)', () => {
       routes: [{ ...sender!, sendsMail: true }, other!],
       mail: { sender: { from: MAIL_FROM, address: 'no-reply@osma.example', domain: 'osma.example' }, dashboardUrl: DASHBOARD_URL },
     });
-    const routeResources = Template.fromStack(mailing).toJSON().Resources as Resources;
+    const routeResources = flatTemplate(mailing).toJSON().Resources as Resources;
     const sesOf = (fn: { serviceRole: unknown }) => sesStatements(roleStatements(routeResources, logicalId(fn.serviceRole as never)));
     const variablesOf = (fn: never) => routeResources[logicalId(fn)]!.Properties!.Environment.Variables;
 

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { App, Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import type { CfnResource } from 'aws-cdk-lib';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +23,7 @@ import { identityRouteList } from '#shared/identity/routes';
 import { jsonApiErrors } from '#shared/http/jsonapi';
 import { identityPlane } from '#shared/identity/plane';
 import { TABLE_DEFINITION } from '#shared/platform/table';
+import { flatTemplate, logicalId } from '#test/infra/templates';
 
 const STAGE = 'test';
 /**
@@ -41,10 +41,6 @@ function makeApp(): App {
   return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
 }
 
-function logicalId(construct: { node: { defaultChild?: unknown } }): string {
-  const child = construct.node.defaultChild as CfnResource;
-  return Stack.of(child).getLogicalId(child);
-}
 
 function ofType(resources: Resources, type: string) {
   return Object.entries(resources).filter(([, resource]) => resource.Type === type);
@@ -92,7 +88,8 @@ describe('OsmaStack', () => {
     stack = new OsmaStack(app, 'OsmaTest', { stage: STAGE });
 
     // Act
-    template = Template.fromStack(stack);
+    // Every nested stack's resources beside the stage stack's, references resolved (templates.ts).
+    template = flatTemplate(stack);
     resources = template.toJSON().Resources as Resources;
   });
 
