@@ -3,6 +3,7 @@ import { organizationRoutes } from '#shared/identity/organizations/routes';
 import { passwordRoutes } from '#shared/identity/passwords/routes';
 import { sessionRoutes } from '#shared/identity/sessions/routes';
 import { identitySpecRoutes } from '#shared/identity/spec/routes';
+import { userEmailRoutes, userMobileRoutes, userRoutes } from '#shared/identity/users/routes';
 import type { RouteDefinition } from '#shared/http/route';
 
 /** The management API's routes (under /v1/), gathered from each resource's table. */
@@ -11,6 +12,9 @@ export const identityRoutes = {
   ...organizationRoutes,
   ...mfaTotpRoutes,
   ...passwordRoutes,
+  ...userRoutes,
+  ...userEmailRoutes,
+  ...userMobileRoutes,
   ...identitySpecRoutes,
 };
 

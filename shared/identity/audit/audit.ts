@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS = [
   'organization.created',
   'organization.suspended',
   'organization.reactivated',
+  'user.updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
