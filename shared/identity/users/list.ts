@@ -48,6 +48,11 @@ export interface ListedUsers {
   links: { next?: string };
 }
 
+/** BatchGetItems sent at once when a role's holders are read. */
+const PARALLEL_BATCHES = 4;
+/** Past this, a Query asks for no number of items: DynamoDB's 1 MB page decides. */
+const MAX_QUERY_LIMIT = 2_000;
+
 const SORT_FIELDS: Record<Exclude<SortKey, 'id'>, string> = { email: 'email', 'first-name': 'first_name', 'last-name': 'last_name' };
 const TEXT_FIELDS = ['email', 'first_name', 'middle_name', 'last_name', 'full_name'];
 
@@ -181,24 +186,35 @@ class Reader {
   /** Every matching candidate, with the fields the checks and the sort read. */
   async all(): Promise<Item[]> {
     const found: Item[] = [];
-    for await (const item of this.items(undefined, this.plan.fields, 1000)) if (this.matches(item)) found.push(item);
+    for await (const item of this.items(undefined, this.plan.fields, undefined)) if (this.matches(item)) found.push(item);
     return found;
   }
 
-  /** Whole users by id, in that order (BatchGetItem, 100 at a time). */
+  /** Whole users by id, in that order. */
   async fullItems(ids: string[]): Promise<MembershipItem[]> {
+    return (await this.usersInOrder(ids, undefined)) as unknown as MembershipItem[];
+  }
+
+  /** Users by id, in that order, missing ones left out: BatchGetItems of 100, a few at a time. */
+  private async usersInOrder(ids: string[], fields: Set<string> | undefined): Promise<Item[]> {
     const byId = new Map<string, Item>();
-    for (let i = 0; i < ids.length; i += 100) {
-      for (const item of await this.batchGetUsers(ids.slice(i, i + 100), undefined)) byId.set(String(item.sk), item);
+    for (let i = 0; i < ids.length; i += 100 * PARALLEL_BATCHES) {
+      const chunks = Array.from({ length: PARALLEL_BATCHES }, (_, n) => ids.slice(i + n * 100, i + (n + 1) * 100)).filter((chunk) => chunk.length);
+      for (const items of await Promise.all(chunks.map((chunk) => this.batchGetUsers(chunk, fields)))) {
+        for (const item of items) byId.set(String(item.sk), item);
+      }
     }
-    return ids.flatMap((id) => (byId.has(id) ? [byId.get(id) as unknown as MembershipItem] : []));
+    return ids.flatMap((id) => {
+      const item = byId.get(id);
+      return item ? [item] : [];
+    });
   }
 
   /**
    * The source's items in id order after `after`, with only `fields` (every attribute when
    * undefined). `batch` is what the first read asks for; later reads ask for more.
    */
-  private async *items(after: string | undefined, fields: Set<string> | undefined, batch: number): AsyncGenerator<Item> {
+  private async *items(after: string | undefined, fields: Set<string> | undefined, batch: number | undefined): AsyncGenerator<Item> {
     const { source, organizationId } = this.plan;
     if (source.kind === 'email') {
       const user = await this.userByEmail(source.email, fields);
@@ -207,36 +223,32 @@ class Reader {
     }
     if (source.kind === 'role') {
       const keysOnly = fields !== undefined && [...fields].every((name) => name === 'sk');
-      for await (const ids of this.pages(roleKeys.holdersPk(organizationId, source.roleId), undefined, after, new Set(['sk']), batch, keysOnly ? 1000 : 100)) {
-        if (keysOnly) {
-          yield* ids;
-          continue;
-        }
-        const users = new Map((await this.batchGetUsers(ids.map((id) => String(id.sk)), fields)).map((user) => [String(user.sk), user]));
-        for (const id of ids) {
-          const user = users.get(String(id.sk));
-          if (user) yield user;
-        }
+      for await (const ids of this.pages(roleKeys.holdersPk(organizationId, source.roleId), undefined, after, new Set(['sk']), batch, keysOnly ? undefined : 100 * PARALLEL_BATCHES)) {
+        if (keysOnly) yield* ids;
+        else yield* await this.usersInOrder(ids.map((id) => String(id.sk)), fields);
       }
       return;
     }
     if (source.kind === 'state') {
       const { state, subState } = source.filter;
       const filter = subState === undefined ? undefined : `${state}:${subState}`;
-      for await (const items of this.pages(membershipKeys.byState(organizationId, state), 'gsi1', after, fields, batch, 1000, filter)) yield* items;
+      for await (const items of this.pages(membershipKeys.byState(organizationId, state), 'gsi1', after, fields, batch, undefined, filter)) yield* items;
       return;
     }
-    for await (const items of this.pages(membershipKeys.usersPk(organizationId), undefined, after, fields, batch, 1000)) yield* items;
+    for await (const items of this.pages(membershipKeys.usersPk(organizationId), undefined, after, fields, batch, undefined)) yield* items;
   }
 
-  /** Query pages of one partition (of the table, or of gsi1) in id order, growing from `batch` to `most` items per Query. */
+  /**
+   * Query pages of one partition (of the table, or of gsi1) in id order: the first asks for
+   * `batch` items, each next one for four times more, up to `most` (else DynamoDB's 1 MB).
+   */
   private async *pages(
     partition: string,
     index: 'gsi1' | undefined,
     after: string | undefined,
     fields: Set<string> | undefined,
-    batch: number,
-    most: number,
+    batch: number | undefined,
+    most: number | undefined,
     state?: string,
   ): AsyncGenerator<Item[]> {
     const pk = index ? 'gsi1pk' : 'pk';
@@ -244,7 +256,7 @@ class Reader {
     const names: Record<string, string> = { '#pk': pk, ...(after !== undefined && { '#sk': sk }), ...(state !== undefined && { '#state': 'state' }) };
     const projection = fields && projectionOf(fields, names);
     let startKey: Item | undefined;
-    let limit = Math.max(1, Math.min(batch, most));
+    let limit: number | undefined = batch === undefined ? most : Math.max(1, Math.min(batch, most ?? batch));
     do {
       const result = await db().send(
         new QueryCommand({
@@ -263,7 +275,7 @@ class Reader {
       this.counts.calls++;
       this.counts.items += result.ScannedCount ?? result.Items?.length ?? 0;
       startKey = result.LastEvaluatedKey;
-      limit = Math.min(most, limit * 2);
+      limit = limit === undefined || limit * 4 > (most ?? MAX_QUERY_LIMIT) ? most : limit * 4;
       if (result.Items?.length) yield result.Items;
     } while (startKey);
   }
