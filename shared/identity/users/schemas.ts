@@ -149,7 +149,7 @@ export const SELF_EDITABLE: readonly (keyof UserPatch)[] = ['first-name', 'middl
 
 /** The path's `{id}`: a user id or `ref:<external-ref>`. */
 export const userIdPath = z.strictObject({
-  id: z.string().max(120).meta({ description: 'A user id (`usr_...`) or `ref:<external-ref>`.' }),
+  id: z.string().max(2_048).meta({ description: 'A user id (`usr_...`) or `ref:<external-ref>`.' }),
 });
 
 export type UserReference = { kind: 'id'; id: string } | { kind: 'ref'; ref: string };
