@@ -5,6 +5,7 @@ import { passwordRoutes } from '#shared/identity/passwords/routes';
 import { roleRoutes, roleUserRoutes } from '#shared/identity/roles/routes';
 import { sessionRoutes } from '#shared/identity/sessions/routes';
 import { identitySpecRoutes } from '#shared/identity/spec/routes';
+import { userEmailRoutes, userMobileRoutes, userRoutes } from '#shared/identity/users/routes';
 import type { RouteDefinition } from '#shared/http/route';
 
 /** The management API's routes (under /v1/), gathered from each resource's table. */
@@ -16,6 +17,9 @@ export const identityRoutes = {
   ...lifecycleRoutes,
   ...roleRoutes,
   ...roleUserRoutes,
+  ...userRoutes,
+  ...userEmailRoutes,
+  ...userMobileRoutes,
   ...identitySpecRoutes,
 };
 

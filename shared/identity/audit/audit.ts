@@ -34,6 +34,7 @@ export const AUDIT_ACTIONS = [
   'role.deleted',
   'role.assigned',
   'role.removed',
+  'user.updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
