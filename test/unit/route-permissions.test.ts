@@ -16,3 +16,11 @@ describe('the management API', () => {
     expect(identityRouteList.filter((route) => route.auth === 'none' && route.permission !== undefined)).toEqual([]);
   });
 });
+
+describe('both planes together', () => {
+  it('give every route its own operationId, which names its function, its bench scenario and its local log lines', async () => {
+    const { routeList } = await import('#shared/api/routes');
+    const ids = [...routeList, ...identityRouteList].map((route) => route.operationId);
+    expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([]);
+  });
+});

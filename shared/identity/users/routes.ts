@@ -35,7 +35,7 @@ const lookupDocument = <A extends z.ZodObject>(type: string, attributes: A, id: 
 export const userRoutes = routeTable(
   { functions: 'identity/users', tag: 'Users', auth: 'session' },
   {
-    listUsers: {
+    listOrganizationUsers: {
       method: 'GET',
       path: '/v1/users/',
       handler: 'list',
@@ -44,7 +44,7 @@ export const userRoutes = routeTable(
       request: { query: listUsersQuery },
       success: { status: 200, description: 'A page of users; `links.next` is the next page.', schema: userListDocument },
     },
-    getUser: {
+    getOrganizationUser: {
       method: 'GET',
       path: '/v1/users/{id}/',
       handler: 'get',
@@ -54,7 +54,7 @@ export const userRoutes = routeTable(
       success: { status: 200, description: 'The user.', schema: resourceDocument(USER_TYPE, userAttributes) },
       errors: [404],
     },
-    updateUser: {
+    updateOrganizationUser: {
       method: 'PATCH',
       path: '/v1/users/{id}/',
       handler: 'update',
