@@ -27,6 +27,7 @@ const SECTIONS: Record<SectionId, () => Promise<Section>> = {
   'http-load': async () => (await import('#bench/http-load')).httpLoad,
   webhooks: async () => (await import('#bench/webhooks')).webhooks,
   scaling: async () => (await import('#bench/scaling')).scaling,
+  people: async () => (await import('#bench/people')).people,
 };
 
 /** What a command prints, stdout then stderr (`java -version` answers on stderr). */

@@ -8,7 +8,7 @@ import { SECTION_IDS, type SectionId } from '#bench/support/report';
  *   --quick                 OSMA_BENCH_QUICK=1     fewer iterations, no 100k scaling step (minutes, not ten)
  *   --smoke                 OSMA_BENCH_SMOKE=1     tiny: checks that everything runs; its figures mean nothing
  *   --sections a,b          OSMA_BENCH_SECTIONS    only these sections (cold-start, warm-overhead, capacity,
- *                                                  http-load, webhooks, scaling)
+ *                                                  http-load, webhooks, scaling, people)
  *   --routes op1,op2        OSMA_BENCH_ROUTES      only these routes (operationIds, e.g. getMember) in the
  *                                                  per-route sections
  *   --out dir               OSMA_BENCH_OUT         where the JSON goes (default bench/results)
@@ -29,6 +29,7 @@ export interface BenchPlan {
   http: { seconds: number; concurrency: number[]; warmupRequests: number };
   webhooks: { events: number; failShare: number; timeoutSeconds: number };
   scaling: { sizes: number[]; iterations: number; limiterOrganizations: number[]; limiterCalls: number };
+  people: { size: number; iterations: number };
 }
 
 export const PLANS: Record<BenchMode, BenchPlan> = {
@@ -38,6 +39,7 @@ export const PLANS: Record<BenchMode, BenchPlan> = {
     http: { seconds: 10, concurrency: [1, 10, 50], warmupRequests: 20 },
     webhooks: { events: 300, failShare: 0.2, timeoutSeconds: 600 },
     scaling: { sizes: [1_000, 10_000, 100_000], iterations: 200, limiterOrganizations: [1, 100, 1_000], limiterCalls: 3_000 },
+    people: { size: 10_000, iterations: 30 },
   },
   quick: {
     coldStart: { runs: 7, bundledSdk: true },
@@ -45,6 +47,7 @@ export const PLANS: Record<BenchMode, BenchPlan> = {
     http: { seconds: 3, concurrency: [1, 10, 50], warmupRequests: 10 },
     webhooks: { events: 100, failShare: 0.2, timeoutSeconds: 300 },
     scaling: { sizes: [1_000, 10_000], iterations: 60, limiterOrganizations: [1, 100], limiterCalls: 1_000 },
+    people: { size: 10_000, iterations: 10 },
   },
   smoke: {
     coldStart: { runs: 2, bundledSdk: false },
@@ -52,6 +55,7 @@ export const PLANS: Record<BenchMode, BenchPlan> = {
     http: { seconds: 1, concurrency: [2], warmupRequests: 3 },
     webhooks: { events: 10, failShare: 0.2, timeoutSeconds: 120 },
     scaling: { sizes: [100, 300], iterations: 5, limiterOrganizations: [1, 5], limiterCalls: 50 },
+    people: { size: 200, iterations: 2 },
   },
 };
 

@@ -6,7 +6,7 @@
  */
 export type Verdict = 'PASS' | 'MISS' | 'INFO' | 'NOT MEASURED' | 'ERROR';
 
-export const SECTION_IDS = ['cold-start', 'warm-overhead', 'capacity', 'http-load', 'webhooks', 'scaling'] as const;
+export const SECTION_IDS = ['cold-start', 'warm-overhead', 'capacity', 'http-load', 'webhooks', 'scaling', 'people'] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
 export type Format = 'text' | 'int' | 'num' | 'ratio' | 'ms' | 'kb' | 'pct';
