@@ -516,7 +516,7 @@ describe("the Osma API's view of a user", () => {
     await storeApiKey(org.organizationId, key);
     const person = await member(org.organizationId, { state: 'onboarding:invited' });
     // The public API's roles[].title projection is part 5's; here only the status is read.
-    const publicUser = async () => (await call('GET', `/users/${person.userId}`, { key, unchecked: true })).body;
+    const publicUser = async () => (await call('GET', `/users/${person.userId}`, { key })).body;
     const statuses: string[] = [publicUser ? (await publicUser()).status : ''];
 
     // Act
