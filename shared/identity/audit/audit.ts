@@ -28,6 +28,10 @@ export const AUDIT_ACTIONS = [
   'organization.created',
   'organization.suspended',
   'organization.reactivated',
+  'invitation.created',
+  'invitation.resent',
+  'invitation.revoked',
+  'invitation.accepted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
