@@ -1,3 +1,4 @@
+import { invitationRoutes } from '#shared/identity/invitations/routes';
 import { mfaTotpRoutes } from '#shared/identity/mfa/routes';
 import { organizationRoutes } from '#shared/identity/organizations/routes';
 import { passwordRoutes } from '#shared/identity/passwords/routes';
@@ -11,6 +12,7 @@ export const identityRoutes = {
   ...organizationRoutes,
   ...mfaTotpRoutes,
   ...passwordRoutes,
+  ...invitationRoutes,
   ...identitySpecRoutes,
 };
 
