@@ -1,4 +1,5 @@
 import { lifecycleRoutes } from '#shared/identity/lifecycle/routes';
+import { invitationRoutes } from '#shared/identity/invitations/routes';
 import { mfaTotpRoutes } from '#shared/identity/mfa/routes';
 import { organizationRoutes } from '#shared/identity/organizations/routes';
 import { passwordRoutes } from '#shared/identity/passwords/routes';
@@ -20,6 +21,7 @@ export const identityRoutes = {
   ...userRoutes,
   ...userEmailRoutes,
   ...userMobileRoutes,
+  ...invitationRoutes,
   ...identitySpecRoutes,
 };
 

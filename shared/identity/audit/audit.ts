@@ -35,6 +35,10 @@ export const AUDIT_ACTIONS = [
   'role.assigned',
   'role.removed',
   'user.updated',
+  'invitation.created',
+  'invitation.resent',
+  'invitation.revoked',
+  'invitation.accepted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -45,10 +45,15 @@ function errorResponses(route: RouteDefinition): ZodOpenApiResponsesObject {
 }
 
 /** The routes whose answers set or clear a browser's session cookies. */
-const COOKIE_ROUTES: string[] = [identityRoutes.logIn.operationId, identityRoutes.refreshToken.operationId, identityRoutes.endSession.operationId];
+const COOKIE_ROUTES: string[] = [
+  identityRoutes.logIn.operationId,
+  identityRoutes.acceptInvitation.operationId,
+  identityRoutes.refreshToken.operationId,
+  identityRoutes.endSession.operationId,
+];
 
 function requestHeaders(route: RouteDefinition): z.ZodObject | undefined {
-  const sign = route === identityRoutes.logIn || route === identityRoutes.refreshToken;
+  const sign = route === identityRoutes.logIn || route === identityRoutes.acceptInvitation || route === identityRoutes.refreshToken;
   const changes = route.method !== 'GET';
   if (!sign && !changes) return undefined;
   return z.object({
