@@ -37,7 +37,7 @@ const DEFAULT_OWNER_EMAIL = 'owner@osma.local';
  * role: made through the management plane's own functions, each state of its path a real move.
  */
 const LOCAL_USERS: DemoPerson[] = [
-  { email: 'alice@osma.local', firstName: 'Alice', lastName: 'Active', jobTitles: ['Pharmacist'], path: ['onboarding:invited', 'active:available'] },
+  { email: 'alice@osma.local', firstName: 'Alice', lastName: 'Active', jobTitles: ['Dispatcher'], path: ['onboarding:invited', 'active:available'] },
   { email: 'ivan@osma.local', firstName: 'Ivan', lastName: 'Invited', jobTitles: ['Nurse'], path: ['onboarding:invited'] },
   {
     email: 'ina@osma.local',
