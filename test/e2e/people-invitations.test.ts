@@ -484,7 +484,7 @@ describe('isolation and hostile input', () => {
       ['{"invited-email": "not an email"}', at('invited-email')],
       [`{"invited-email": "${'a'.repeat(300)}@osma.test"}`, at('invited-email')],
       ['{"invited-email": ["a@osma.test"]}', at('invited-email')],
-      [`{"invited-email": ${e}, "__proto__": {"role-ids": ["owner"]}}`, 'data.attributes.__proto__'],
+      [`{"invited-email": ${e}, "__proto__": {"role-ids": ["owner"]}}`, at('__proto__')],
       [`{"invited-email": ${e}, "constructor": "x"}`, at('constructor')],
       [`{"invited-email": ${e}, "": 1}`, at('')],
       [`{"invited-email": ${e}, "role-ids": ["superuser"]}`, at('role-ids/0')],
