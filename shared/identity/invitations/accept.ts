@@ -1,9 +1,9 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { auditItem } from '#shared/identity/audit/audit';
-import { collided, invitationStatus, type InvitationItem, type InvitedMember } from '#shared/identity/invitations/invitation';
+import { invitationStatus, type InvitationItem, type InvitedMember } from '#shared/identity/invitations/invitation';
 import { acceptThrottleKey, hashInvitationToken, invitationKeys } from '#shared/identity/invitations/keys';
 import { loginKeys } from '#shared/identity/logins/keys';
-import type { LoginAnswer, LoginItem } from '#shared/identity/logins/login';
+import { loginAnswer, type LoginAnswer, type LoginItem } from '#shared/identity/logins/login';
 import { organizationKeys } from '#shared/identity/organizations/keys';
 import { hashPassword } from '#shared/identity/passwords/hash';
 import { passwordProblems } from '#shared/identity/passwords/policy';
@@ -12,7 +12,7 @@ import { ACCESS_TOKEN_SECONDS } from '#shared/identity/sessions/tokens';
 import { membershipKeys } from '#shared/identity/users/keys';
 import { fullName, stateChangeWrites, type TransactItem } from '#shared/identity/users/membership';
 import { tableName } from '#shared/platform/config';
-import { batchGet, db, failedConditions } from '#shared/platform/db';
+import { batchGet, db, failedConditions, isTransactionConflict } from '#shared/platform/db';
 import { errors } from '#shared/platform/errors';
 import { newId } from '#shared/platform/ids';
 import { ConcurrentChange, withRetries } from '#shared/platform/optimistic';
@@ -127,7 +127,7 @@ export async function acceptInvitation(input: AcceptInput, source: { ip: string;
       if (failed?.includes(0) || failed?.includes(1)) throw await refused(source.ip);
       if (failed?.includes(LOGIN_PUT)) throw errors.alreadyExists('This email has a login already, so this invitation cannot make another.', 'token', 'body');
       // The person changed meanwhile, or another accept is writing: read again and decide afresh.
-      if (failed?.length || collided(error)) throw new ConcurrentChange();
+      if (failed?.length || isTransactionConflict(error)) throw new ConcurrentChange();
       throw error;
     }
     return { login, user: move.updated };
@@ -147,15 +147,7 @@ export async function acceptInvitation(input: AcceptInput, source: { ip: string;
     userAgent: source.userAgent,
     audit: { action: 'login.succeeded', actor: { type: 'user', id: user.id }, ip: source.ip, userAgent: source.userAgent },
   });
-  return {
-    ...tokens,
-    'user-id': user.id,
-    username: login.email,
-    email: login.email,
-    'first-name': user.first_name || null,
-    'last-name': user.last_name ?? null,
-    organizations: [user.organization_id],
-  };
+  return loginAnswer(tokens, login, user);
 }
 
 /**

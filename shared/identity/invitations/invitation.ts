@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { auditItem, type AuditEvent } from '#shared/identity/audit/audit';
 import { hashInvitationToken, invitationKeys, type StoredInvitationStatus } from '#shared/identity/invitations/keys';
@@ -21,7 +20,7 @@ import {
   type TransactItem,
 } from '#shared/identity/users/membership';
 import { tableName } from '#shared/platform/config';
-import { batchGet, db, failedConditions } from '#shared/platform/db';
+import { batchGet, db, failedConditions, isTransactionConflict } from '#shared/platform/db';
 import { errors } from '#shared/platform/errors';
 import { isId, newId } from '#shared/platform/ids';
 import { logger } from '#shared/platform/logger';
@@ -266,15 +265,11 @@ async function send(items: TransactItem[], refusal: (error: unknown) => Error | 
     await db().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
     if (failedConditions(error)?.length) throw refusal(error) ?? new ConcurrentChange();
-    if (collided(error)) throw new ConcurrentChange();
+    if (isTransactionConflict(error)) throw new ConcurrentChange();
     throw error;
   }
 }
 
-/** DynamoDB cancels a transaction that touches an item another transaction is writing. */
-export function collided(error: unknown): boolean {
-  return error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict');
-}
 
 /**
  * Mails the link. Any failure (no dashboard URL or sender configured, the mail service

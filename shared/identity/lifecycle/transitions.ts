@@ -7,7 +7,7 @@ import { DEFAULT_SUB_STATES, formatState, parseState, type StateValue } from '#s
 import { membershipKeys } from '#shared/identity/users/keys';
 import { getMembership, stateChangeWrites, type MembershipItem, type TransitionRecord } from '#shared/identity/users/membership';
 import { tableName } from '#shared/platform/config';
-import { db, failedConditions } from '#shared/platform/db';
+import { db, failedConditions, isTransactionConflict } from '#shared/platform/db';
 import { errors } from '#shared/platform/errors';
 import { isId } from '#shared/platform/ids';
 
@@ -141,8 +141,7 @@ function moveFailure(error: unknown, writes: { userIndex: number; ownerIndex?: n
   if (failed === undefined) return undefined;
   if (failed.includes(writes.userIndex)) return errors.concurrentChange();
   if (writes.ownerIndex !== undefined && failed.includes(writes.ownerIndex)) return errors.lastOwner();
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  if (reasons.some((reason) => reason.Code === 'TransactionConflict')) return errors.concurrentChange();
+  if (isTransactionConflict(error)) return errors.concurrentChange();
   return undefined;
 }
 

@@ -86,13 +86,23 @@ export async function logIn(input: LoginInput, source: { ip: string; userAgent?:
     userAgent: source.userAgent,
     audit: { action: 'login.succeeded', actor: { type: 'user', id: login.user_id }, ip: source.ip, userAgent: source.userAgent },
   });
+  return loginAnswer(tokens, login, user);
+}
+
+/** What a sign-in answers (a login, or an accepted invitation): the tokens and who signed in. */
+export function loginAnswer(
+  tokens: IssuedTokens,
+  login: Pick<LoginItem, 'user_id' | 'email' | 'organization_id'>,
+  user: { first_name?: unknown; last_name?: unknown },
+): LoginAnswer {
+  const name = (value: unknown) => (typeof value === 'string' && value ? value : null);
   return {
     ...tokens,
     'user-id': login.user_id,
     username: login.email,
     email: login.email,
-    'first-name': (user.first_name as string | undefined) ?? null,
-    'last-name': (user.last_name as string | undefined) ?? null,
+    'first-name': name(user.first_name),
+    'last-name': name(user.last_name),
     organizations: [login.organization_id],
   };
 }
