@@ -110,3 +110,17 @@ export const listDocument = <A extends z.ZodObject>(type: string, attributes: A)
     meta: z.object({ page: z.object({ limit: z.number().int(), offset: z.number().int(), total: z.number().int().optional() }) }),
     links: z.object({ next: z.string().optional() }),
   });
+
+/**
+ * A list paged by cursor (`page[limit]`, `page[after]`, `page[before]`): `links.next` and
+ * `links.prev` name the pages on either side while there are any.
+ */
+export const cursorListDocument = <A extends z.ZodObject>(type: string, attributes: A) =>
+  z.object({
+    data: z.array(resourceObject(type, attributes)),
+    meta: z.object({ page: z.object({ limit: z.number().int() }) }),
+    links: z.object({
+      next: z.string().optional().meta({ description: 'The next (older) page, when there is one.' }),
+      prev: z.string().optional().meta({ description: 'The previous (newer) page, when there is one.' }),
+    }),
+  });

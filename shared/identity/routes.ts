@@ -1,3 +1,4 @@
+import { eventRoutes } from '#shared/identity/events/routes';
 import { lifecycleRoutes } from '#shared/identity/lifecycle/routes';
 import { invitationRoutes } from '#shared/identity/invitations/routes';
 import { mfaTotpRoutes } from '#shared/identity/mfa/routes';
@@ -6,7 +7,9 @@ import { passwordRoutes } from '#shared/identity/passwords/routes';
 import { roleRoutes, roleUserRoutes } from '#shared/identity/roles/routes';
 import { sessionRoutes } from '#shared/identity/sessions/routes';
 import { identitySpecRoutes } from '#shared/identity/spec/routes';
+import { taskTemplateRoutes } from '#shared/identity/task-templates/routes';
 import { userEmailRoutes, userMobileRoutes, userRoutes } from '#shared/identity/users/routes';
+import { webhookEndpointRoutes } from '#shared/identity/webhook-endpoints/routes';
 import type { RouteDefinition } from '#shared/http/route';
 
 /** The management API's routes (under /v1/), gathered from each resource's table. */
@@ -22,6 +25,9 @@ export const identityRoutes = {
   ...userEmailRoutes,
   ...userMobileRoutes,
   ...invitationRoutes,
+  ...webhookEndpointRoutes,
+  ...eventRoutes,
+  ...taskTemplateRoutes,
   ...identitySpecRoutes,
 };
 

@@ -227,6 +227,12 @@ export const errors = {
     new InvalidRequestError(429, `Too many attempts. Try again in ${retryAfter} seconds.`, 'too_many_attempts', undefined, {
       'retry-after': String(retryAfter),
     }),
+  /**
+   * The same error with its parameters named as another surface's request sent them (the
+   * management API's pointers for the names the public API's domain gives).
+   */
+  relocated: (error: OsmaError, params: ParamError[]) =>
+    new OsmaError(error.status, error.type, error.message, error.code, params, error.headers),
   internal: () => new ApiError(),
   rateLimited: (headers?: Record<string, string>) => new RateLimitError(headers),
   idempotencyMismatch: () =>

@@ -12,7 +12,9 @@ export const templateKeys = {
   latest: (scope: Scope, reference: string) => ({ pk: templateKeys.pk(scope), sk: reference }),
   version: (scope: Scope, reference: string, version: number) => ({
     pk: templateKeys.pk(scope),
-    sk: `${reference}#v${String(version).padStart(6, '0')}`,
+    sk: `${templateKeys.versionPrefix(reference)}${String(version).padStart(6, '0')}`,
   }),
+  /** What every version's sort key of a template starts with. */
+  versionPrefix: (reference: string) => `${reference}#v`,
   listIndex: (scope: Scope) => `${scopeKey(scope)}#TEMPLATE`,
 };

@@ -1,6 +1,6 @@
 // Deep equality that ignores key order: DynamoDB keeps none in maps.
 import { isDeepStrictEqual } from 'node:util';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/platform/config';
 import { objectFromItem } from '#shared/platform/items';
 import { assertFits, db, failedConditions } from '#shared/platform/db';
@@ -21,9 +21,18 @@ import { templateKeys } from '#shared/api/task-templates/keys';
 
 export const fromItem = objectFromItem(taskTemplate);
 
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * Items a caller writes in the same transaction as a new version (the management API's audit
+ * item), made from the template as written; never called when nothing changes. `before` is
+ * the version it replaces, absent on a create.
+ */
+export type AlsoWrite = (change: { before?: TaskTemplate; after: TaskTemplate }) => TransactItem[];
+
 const templateNotFound = (reference: string) => errors.notFound('task template', reference);
 
-export async function createTaskTemplate(scope: Scope, input: CreateTaskTemplateInput): Promise<TaskTemplate> {
+export async function createTaskTemplate(scope: Scope, input: CreateTaskTemplateInput, also?: AlsoWrite): Promise<TaskTemplate> {
   checkSchema(input.parameters);
   const now = timestamp();
   const template: TaskTemplate = {
@@ -39,7 +48,7 @@ export async function createTaskTemplate(scope: Scope, input: CreateTaskTemplate
     updated_at: now,
   };
   try {
-    await writeVersion(scope, template, Object.keys(input), 'attribute_not_exists(pk)');
+    await writeVersion(scope, template, Object.keys(input), 'attribute_not_exists(pk)', undefined, also?.({ after: template }));
   } catch (error) {
     if (failedConditions(error)?.length) {
       throw errors.alreadyExists(`A task template with the reference '${input.reference}' already exists.`, 'reference');
@@ -64,7 +73,12 @@ export async function getTaskTemplate(scope: Scope, reference: string, version?:
 }
 
 /** Every change makes a new version; a change that changes nothing makes none. */
-export async function updateTaskTemplate(scope: Scope, reference: string, input: UpdateTaskTemplateInput): Promise<TaskTemplate> {
+export async function updateTaskTemplate(
+  scope: Scope,
+  reference: string,
+  input: UpdateTaskTemplateInput,
+  also?: AlsoWrite,
+): Promise<TaskTemplate> {
   checkSchema(input.parameters);
   const current = await getTaskTemplate(scope, reference);
   const next: TaskTemplate = {
@@ -78,7 +92,7 @@ export async function updateTaskTemplate(scope: Scope, reference: string, input:
   next.version = current.version + 1;
   next.updated_at = timestamp();
   try {
-    await writeVersion(scope, next, Object.keys(input), 'version = :previous', { ':previous': current.version });
+    await writeVersion(scope, next, Object.keys(input), 'version = :previous', { ':previous': current.version }, also?.({ before: current, after: next }));
   } catch (error) {
     if (failedConditions(error)?.length) {
       throw errors.concurrentChange();
@@ -86,6 +100,35 @@ export async function updateTaskTemplate(scope: Scope, reference: string, input:
     throw error;
   }
   return next;
+}
+
+/** What the list of a template's versions says of each: enough to pick one to read whole. */
+export interface TemplateVersionSummary {
+  version: number;
+  name: string;
+  updated_at: string;
+}
+
+/**
+ * The versions of a template, newest first, at most `limit` of them: one Query of its version
+ * items (`reference#v000001`...; no reference holds a `#`, so no other template's are among
+ * them), reading only the fields it answers with.
+ */
+export async function listTaskTemplateVersions(scope: Scope, reference: string, limit: number): Promise<TemplateVersionSummary[]> {
+  if (!isTemplateReference(reference)) throw templateNotFound(reference);
+  const { Items = [] } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ProjectionExpression: 'version, #name, updated_at',
+      ExpressionAttributeNames: { '#name': 'name' },
+      ExpressionAttributeValues: { ':pk': templateKeys.pk(scope), ':prefix': templateKeys.versionPrefix(reference) },
+      ScanIndexForward: false,
+      ConsistentRead: true,
+      Limit: limit,
+    }),
+  );
+  return Items.map((item) => ({ version: Number(item.version), name: String(item.name), updated_at: String(item.updated_at) }));
 }
 
 export function listTaskTemplates(scope: Scope, request: PageRequest): Promise<Page<TaskTemplate>> {
@@ -107,6 +150,7 @@ async function writeVersion(
   sent: string[],
   condition: string,
   values?: Record<string, unknown>,
+  extra: TransactItem[] = [],
 ): Promise<void> {
   const latest = {
     ...templateKeys.latest(scope, template.reference),
@@ -122,6 +166,7 @@ async function writeVersion(
       TransactItems: [
         { Put: { TableName: tableName(), Item: latest, ConditionExpression: condition, ExpressionAttributeValues: values } },
         { Put: { TableName: tableName(), Item: version, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ...extra,
       ],
     }),
   );

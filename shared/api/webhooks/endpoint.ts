@@ -1,8 +1,8 @@
 // Deep equality that ignores key order: DynamoDB keeps none in maps.
 import { isDeepStrictEqual } from 'node:util';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/platform/config';
-import { assertFits, db, isConditionFailure, queryAll } from '#shared/platform/db';
+import { assertFits, db, failedConditions, isConditionFailure, isTransactionConflict, queryAll } from '#shared/platform/db';
 import { errors } from '#shared/platform/errors';
 import type { EventType } from '#shared/api/webhooks/outbox';
 import { isId, newId } from '#shared/platform/ids';
@@ -22,6 +22,15 @@ import { PREVIOUS_SECRET_VALIDITY_SECONDS, urlPolicy } from '#shared/api/webhook
 import { generateSecret } from '#shared/api/webhooks/signing';
 import { checkUrl } from '#shared/api/webhooks/url-policy';
 import { endpointKeys } from '#shared/api/webhooks/keys';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * Items a caller writes in the same transaction as a change of an endpoint (the management
+ * API's audit item), made from the endpoint as changed; never called when nothing changes.
+ * `before` is the endpoint as it was, absent on a create.
+ */
+export type AlsoWrite = (change: { before?: WebhookEndpoint; after: WebhookEndpoint }) => TransactItem[];
 
 /**
  * Webhook endpoints: one item per endpoint in the partition of its organization and mode,
@@ -84,7 +93,11 @@ async function refuseUrl(url: string): Promise<void> {
   if (problem) throw errors.invalidParams([{ param: 'url', message: problem }]);
 }
 
-export async function createEndpoint(scope: Scope, input: CreateWebhookEndpointInput): Promise<WebhookEndpointWithSecret> {
+export async function createEndpoint(
+  scope: Scope,
+  input: CreateWebhookEndpointInput,
+  also?: AlsoWrite,
+): Promise<WebhookEndpointWithSecret> {
   await refuseUrl(input.url);
   const now = timestamp();
   const item: EndpointItem = {
@@ -108,7 +121,10 @@ export async function createEndpoint(scope: Scope, input: CreateWebhookEndpointI
   };
   item.sk = item.id;
   assertFits('webhook endpoint', fromItem(item), [item], Object.keys(input));
-  await db().send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+  const put = { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' };
+  const extra = also?.({ after: fromItem(item) }) ?? [];
+  if (extra.length) await db().send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...extra] }));
+  else await db().send(new PutCommand(put));
   return { ...fromItem(item), secret: item.secret };
 }
 
@@ -144,7 +160,12 @@ export async function allEndpoints(scope: Scope): Promise<EndpointItem[]> {
   return queryAll<EndpointItem>(endpointKeys.pk(scope));
 }
 
-export async function updateEndpoint(scope: Scope, id: string, input: UpdateWebhookEndpointInput): Promise<WebhookEndpoint> {
+export async function updateEndpoint(
+  scope: Scope,
+  id: string,
+  input: UpdateWebhookEndpointInput,
+  also?: AlsoWrite,
+): Promise<WebhookEndpoint> {
   if (input.url !== undefined) await refuseUrl(input.url);
   return withRetries(async () => {
     const current = await requireEndpoint(scope, id);
@@ -163,7 +184,7 @@ export async function updateEndpoint(scope: Scope, id: string, input: UpdateWebh
     }
     if (isDeepStrictEqual(fromItem(next), fromItem(current))) return fromItem(current);
     next.updated_at = timestamp();
-    await writeNext(current, next, Object.keys(input));
+    await writeNext(current, next, Object.keys(input), also);
     return fromItem(next);
   });
 }
@@ -172,7 +193,7 @@ export async function updateEndpoint(scope: Scope, id: string, input: UpdateWebh
  * A new secret; the one it replaces keeps signing (alongside) for 24 hours, so receivers can
  * switch without losing a delivery. An older previous secret is dropped.
  */
-export async function rotateSecret(scope: Scope, id: string): Promise<WebhookEndpointWithSecret> {
+export async function rotateSecret(scope: Scope, id: string, also?: AlsoWrite): Promise<WebhookEndpointWithSecret> {
   return withRetries(async () => {
     const current = await requireEndpoint(scope, id);
     const now = Date.now();
@@ -183,47 +204,52 @@ export async function rotateSecret(scope: Scope, id: string): Promise<WebhookEnd
       previous_secret_expires_at: Math.floor(now / 1000) + PREVIOUS_SECRET_VALIDITY_SECONDS,
       updated_at: timestamp(new Date(now)),
     };
-    await writeNext(current, next, []);
+    await writeNext(current, next, [], also);
     return { ...fromItem(next, now), secret: next.secret };
   });
 }
 
 /** Deleting removes the endpoint and its secrets; its deliveries stay readable with the events. */
-export async function deleteEndpoint(scope: Scope, id: string): Promise<WebhookEndpoint> {
+export async function deleteEndpoint(scope: Scope, id: string, also?: AlsoWrite): Promise<WebhookEndpoint> {
   return withRetries(async () => {
     const current = await requireEndpoint(scope, id);
-    try {
-      await db().send(
-        new DeleteCommand({
-          TableName: tableName(),
-          Key: endpointKeys.key(scope, id),
-          ConditionExpression: 'version = :version',
-          ExpressionAttributeValues: { ':version': current.version },
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw new ConcurrentChange();
-      throw error;
-    }
-    return { ...fromItem(current), status: 'deleted', disabled_reason: null, updated_at: timestamp() };
+    const deleted: WebhookEndpoint = { ...fromItem(current), status: 'deleted', disabled_reason: null, updated_at: timestamp() };
+    const remove = {
+      TableName: tableName(),
+      Key: endpointKeys.key(scope, id),
+      ConditionExpression: 'version = :version',
+      ExpressionAttributeValues: { ':version': current.version },
+    };
+    await conditionalWrite({ Delete: remove }, also?.({ before: fromItem(current), after: deleted }) ?? []);
+    return deleted;
   });
 }
 
 /** `sent`: the request's fields, to name when the endpoint would outgrow its item. */
-async function writeNext(current: EndpointItem, next: EndpointItem, sent: string[]): Promise<void> {
+async function writeNext(current: EndpointItem, next: EndpointItem, sent: string[], also?: AlsoWrite): Promise<void> {
   const item = { ...next, version: current.version + 1 };
   assertFits('webhook endpoint', fromItem(item), [item], sent);
+  const put = {
+    TableName: tableName(),
+    Item: item,
+    ConditionExpression: 'version = :version',
+    ExpressionAttributeValues: { ':version': current.version },
+  };
+  await conditionalWrite({ Put: put }, also?.({ before: fromItem(current), after: fromItem(item) }) ?? []);
+}
+
+/**
+ * One write conditional on the version read, alone or in one transaction with the caller's
+ * items; a lost race either way (the condition, or another transaction on the item at that
+ * moment) is a ConcurrentChange, retried on fresh data.
+ */
+async function conditionalWrite(write: TransactItem, extra: TransactItem[]): Promise<void> {
   try {
-    await db().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: item,
-        ConditionExpression: 'version = :version',
-        ExpressionAttributeValues: { ':version': current.version },
-      }),
-    );
+    if (extra.length) await db().send(new TransactWriteCommand({ TransactItems: [write, ...extra] }));
+    else if (write.Put) await db().send(new PutCommand(write.Put));
+    else await db().send(new DeleteCommand(write.Delete!));
   } catch (error) {
-    if (isConditionFailure(error)) throw new ConcurrentChange();
+    if (isConditionFailure(error) || failedConditions(error)?.includes(0) || isTransactionConflict(error)) throw new ConcurrentChange();
     throw error;
   }
 }

@@ -39,6 +39,13 @@ export const AUDIT_ACTIONS = [
   'invitation.resent',
   'invitation.revoked',
   'invitation.accepted',
+  'webhook_endpoint.created',
+  'webhook_endpoint.updated',
+  'webhook_endpoint.deleted',
+  'webhook_endpoint.secret_rotated',
+  'webhook_endpoint.enabled',
+  'task_template.created',
+  'task_template.updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
