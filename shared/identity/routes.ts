@@ -1,3 +1,4 @@
+import { apiKeyRoutes } from '#shared/identity/api-keys/routes';
 import { lifecycleRoutes } from '#shared/identity/lifecycle/routes';
 import { mfaTotpRoutes } from '#shared/identity/mfa/routes';
 import { organizationRoutes } from '#shared/identity/organizations/routes';
@@ -20,6 +21,7 @@ export const identityRoutes = {
   ...userRoutes,
   ...userEmailRoutes,
   ...userMobileRoutes,
+  ...apiKeyRoutes,
   ...identitySpecRoutes,
 };
 

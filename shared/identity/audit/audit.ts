@@ -35,6 +35,11 @@ export const AUDIT_ACTIONS = [
   'role.assigned',
   'role.removed',
   'user.updated',
+  'organization.updated',
+  'api_key.created',
+  'api_key.rolled',
+  'api_key.revoked',
+  'api_key.updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
