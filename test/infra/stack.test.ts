@@ -516,6 +516,7 @@ describe('OsmaStack', () => {
         expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } });
       }
     }
+    expect(actionsOf(stack.api.authorizerFunction)).toContain('dynamodb:UpdateItem');
     const readRoutes = routeList.filter((route) => route.tableAccess === 'read');
     for (const route of readRoutes) {
       expect(actionsOf(stack.api.functions[route.operationId]!), route.operationId).toContain('dynamodb:UpdateItem');
