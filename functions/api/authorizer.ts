@@ -20,7 +20,8 @@ import { getOrganization } from '#shared/identity/organizations/organization';
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
   const key = headerValue(event.headers, 'osma-api-key');
   const principal = key ? await resolveApiKey(key) : undefined;
-  const organization = principal ? await getOrganization(principal.organization_id) : undefined;
+  // Strongly consistent, as the key's record: a suspension or a new default version is seen by the next uncached check.
+  const organization = principal ? await getOrganization(principal.organization_id, { consistent: true }) : undefined;
   const resource = wholeApi(event.methodArn);
   if (!principal || !organization || organization.status !== 'active') {
     logger.info('api key rejected', { request_id: event.requestContext.requestId });
