@@ -5,7 +5,8 @@ import { normalizeEmail } from '#shared/identity/logins/keys';
 import { createOwner, setPassword } from '#shared/identity/logins/owner';
 import { passwordProblems } from '#shared/identity/passwords/policy';
 import { join } from 'node:path';
-import { generateApiKey, modeOfKey, storeApiKey } from '#shared/identity/api-keys/api-key';
+import { adoptApiKey, generateApiKey, isUsable, modeOfKey, storeApiKey } from '#shared/identity/api-keys/api-key';
+import { logger } from '#shared/platform/logger';
 import { createOrganization, getOrganization } from '#shared/identity/organizations/organization';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { db, isConditionFailure } from '#shared/platform/db';
@@ -17,8 +18,9 @@ import { ensurePerson, type DemoPerson } from '#local/people';
 
 /**
  * The local stack's one organization with a test and a live key. The table keeps only the
- * keys' hashes; the keys themselves are kept beside the data in `local-keys.json` (a local
- * convenience, never deployed) so that a restart on the same data dir prints the same keys.
+ * keys' hashes (in ordinary key records); the keys themselves are kept beside the data in
+ * `local-keys.json` (a local convenience, never deployed) so that a restart on the same data
+ * dir prints the same keys.
  */
 export interface LocalSeed {
   organization_id: string;
@@ -72,23 +74,37 @@ export async function seedLocal(options: {
   const owner = await seedOwner(organizationId, keep, options);
   const seed: LocalSeed = {
     organization_id: organizationId,
-    test_key: options.testKey ?? keep?.test_key ?? generateApiKey('test'),
-    live_key: options.liveKey ?? keep?.live_key ?? generateApiKey('live'),
+    test_key: await seedKey(organizationId, 'test', options.testKey, keep?.test_key),
+    live_key: await seedKey(organizationId, 'live', options.liveKey, keep?.live_key),
     users,
     owner_email: owner.email,
     owner_password: owner.password,
   };
-  for (const key of [seed.test_key, seed.live_key]) {
-    if (key === keep?.test_key || key === keep?.live_key) continue;
-    try {
-      await storeApiKey(organizationId, key);
-    } catch (error) {
-      // The same key given again through the environment is already stored.
-      if (!isConditionFailure(error)) throw error;
-    }
-  }
   if (file) writeFileSync(file, `${JSON.stringify(seed, null, 2)}\n`, { mode: 0o600 });
   return seed;
+}
+
+const LOCAL_KEY_NAMES: Record<Mode, string> = { test: 'Local test key', live: 'Local live key' };
+
+/**
+ * The key the stack prints for a mode, an ordinary key record named "Local test key" or "Local
+ * live key" (listed, rollable and revocable through the management API): exactly the one given
+ * (OSMA_TEST_API_KEY, OSMA_LIVE_API_KEY), else the one kept in local-keys.json, else a new one.
+ * A kept key that was revoked or has expired since is replaced by a new one, so that the banner
+ * shows keys that work; a given key is never brought back to life: a warning says it is refused.
+ */
+async function seedKey(organizationId: string, mode: Mode, given: string | undefined, kept: string | undefined): Promise<string> {
+  const name = LOCAL_KEY_NAMES[mode];
+  if (given !== undefined) {
+    const record = await adoptApiKey(organizationId, given, name);
+    if (record && !isUsable(record)) logger.warn(`The ${mode} key given in the environment was revoked or has expired: the API refuses it`);
+    return given;
+  }
+  const record = kept === undefined ? undefined : await adoptApiKey(organizationId, kept, name);
+  if (kept !== undefined && record && isUsable(record)) return kept;
+  const key = generateApiKey(mode);
+  await storeApiKey(organizationId, key, { name });
+  return key;
 }
 
 /**

@@ -137,6 +137,7 @@ export class Api extends Construct {
       environment: secretEnvironment,
     });
     this.authorizerFunction.bindTable(props.table, 'read');
+    if (plane.authorizer.tableWrites) this.authorizerFunction.bindGuarantees(props.table, plane.authorizer.tableWrites);
     props.rootSecret?.grantRead(this.authorizerFunction);
 
     this.authorizer = new RequestAuthorizer(this.gateway, plane.name === 'api' ? 'ApiKeyAuthorizer' : 'SessionAuthorizer', {

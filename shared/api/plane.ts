@@ -7,6 +7,7 @@ import { guaranteeTableAccess } from '#shared/api/guarantees';
 import { routeList } from '#shared/api/routes';
 import { authorizerCacheSeconds } from '#shared/http/authorizer-cache';
 import type { PlaneDescription } from '#shared/http/plane';
+import { apiKeyKeys } from '#shared/identity/api-keys/keys';
 
 /** The public Osma API, as the CDK stack and the local gateway build it. */
 export const publicPlane: PlaneDescription = {
@@ -14,7 +15,12 @@ export const publicPlane: PlaneDescription = {
   title: 'Osma API',
   basePath: '',
   routes: routeList,
-  authorizer: { handler: 'api/authorizer', header: 'osma-api-key', cacheSeconds: authorizerCacheSeconds() },
+  authorizer: {
+    handler: 'api/authorizer',
+    header: 'osma-api-key',
+    cacheSeconds: authorizerCacheSeconds(),
+    tableWrites: apiKeyKeys.authorizerWrites,
+  },
   gatewayResponses: GATEWAY_RESPONSES,
   errorBody: (error) => error.toBody(),
   default4xxTemplate: DEFAULT_4XX_TEMPLATE,

@@ -17,6 +17,8 @@ export interface AuthorizerContext {
   rate_limit: string;
   /** The organization's default API version. */
   api_version: string;
+  /** The key's id (`key_...`), for logs and audit: never the key itself. */
+  api_key_id: string;
 }
 
 export function toAuthorizerContext(principal: ApiKeyPrincipal, settings: OrganizationSettings): AuthorizerContext {
@@ -25,6 +27,7 @@ export function toAuthorizerContext(principal: ApiKeyPrincipal, settings: Organi
     mode: principal.mode,
     rate_limit: String(settings.rate_limits[principal.mode]),
     api_version: settings.api_version,
+    api_key_id: principal.key_id,
   };
 }
 
@@ -33,6 +36,8 @@ export interface RequestPrincipal {
   /** Undefined when the context carries none (then the defaults apply). */
   rateLimit?: number;
   apiVersion?: string;
+  /** The key's id, when the context carries one. */
+  apiKeyId?: string;
 }
 
 /** The principal of an authenticated request, or undefined for a route without a key. */
@@ -46,5 +51,6 @@ export function authorizerContext(event: Pick<APIGatewayProxyEvent, 'requestCont
     scope: { organizationId, mode },
     rateLimit: Number.isInteger(rateLimit) && rateLimit > 0 ? rateLimit : undefined,
     apiVersion: typeof context?.api_version === 'string' ? context.api_version : undefined,
+    apiKeyId: typeof context?.api_key_id === 'string' && context.api_key_id ? context.api_key_id : undefined,
   };
 }

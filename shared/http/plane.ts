@@ -22,6 +22,8 @@ export interface PlaneDescription {
     header: string;
     /** How long API Gateway keeps its answer for one header value: the bound on a revocation. */
     cacheSeconds: number;
+    /** What the authorizer may write beyond reading the table (an API key's last use), held to these items' key shapes. */
+    tableWrites?: { actions: string[]; leadingKeys: string[] };
   };
   /**
    * Browsers may hold the session in cookies at the plane's origin: before a request reaches the

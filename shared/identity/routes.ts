@@ -1,4 +1,5 @@
 import { eventRoutes } from '#shared/identity/events/routes';
+import { apiKeyRoutes } from '#shared/identity/api-keys/routes';
 import { lifecycleRoutes } from '#shared/identity/lifecycle/routes';
 import { invitationRoutes } from '#shared/identity/invitations/routes';
 import { mfaTotpRoutes } from '#shared/identity/mfa/routes';
@@ -28,6 +29,7 @@ export const identityRoutes = {
   ...webhookEndpointRoutes,
   ...eventRoutes,
   ...taskTemplateRoutes,
+  ...apiKeyRoutes,
   ...identitySpecRoutes,
 };
 

@@ -42,6 +42,7 @@ export const MANAGEMENT_ERROR_CODES = [
   'invalid_transition',
   'last_owner',
   'invitation_invalid',
+  'step_up_required',
 ] as const;
 export type ErrorCode = PublicErrorCode | (typeof MANAGEMENT_ERROR_CODES)[number];
 
@@ -193,6 +194,16 @@ export const errors = {
   /** A signed-in person confirming a change with a password that is not theirs: 403, the session itself is fine. */
   invalidPassword: (param: string) =>
     new InvalidRequestError(403, 'The password is not right.', 'invalid_password', [{ param, message: 'The password is not right.', in: 'body' }]),
+  /**
+   * A change that needs the caller to prove again who they are (creating or rolling a live API
+   * key) and came without a password or TOTP code: 403, the session itself is fine.
+   */
+  stepUpRequired: (detail: string) => new InvalidRequestError(403, detail, 'step_up_required'),
+  /** A step-up with a TOTP code that is not right (wrong, malformed or already used): 403, the session itself is fine. */
+  stepUpTotpRefused: (param: string) => {
+    const message = 'The TOTP code is not right, or was already used: send the code your app shows now.';
+    return new InvalidRequestError(403, message, 'invalid_totp_code', [{ param, message, in: 'body' }]);
+  },
   /** A sign-in whose password was right and whose TOTP code is not (wrong, malformed or already used). */
   invalidTotpCode: () => {
     const message = 'The TOTP code is not right, or was already used: send the code your app shows now.';

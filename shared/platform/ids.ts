@@ -30,6 +30,7 @@ export const ID_PREFIXES = {
   role: 'role',
   invitation: 'inv',
   transition: 'trn',
+  apiKey: 'key',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -484,7 +484,7 @@ describe('OsmaStack', () => {
     }
   });
 
-  it('grants read routes and the authorizer no write action but the rate-limit counter, write routes their writes, and nothing on *', () => {
+  it("grants read routes no write action but the rate-limit counter and the authorizer none but a key's last use, write routes their writes, and nothing on *", () => {
     // Prepare
     const readers = [
       ...routeList.filter((route) => route.tableAccess === 'read').map((route) => stack.api.functions[route.operationId]!),
@@ -509,11 +509,14 @@ describe('OsmaStack', () => {
       const writing = roleStatements(resources, logicalId(fn.serviceRole)).filter((statement) =>
         [statement.Action].flat().some((action) => WRITE_ACTION.test(action)),
       );
+      // The authorizer's is an API key's last use, held to the key records.
+      const leadingKeys = fn === stack.api.authorizerFunction ? ['APIKEY#*'] : ['ORG#org_*#RATE#*'];
       for (const statement of writing) {
         expect(statement.Action).toEqual('dynamodb:UpdateItem');
-        expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORG#org_*#RATE#*'] } });
+        expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } });
       }
     }
+    expect(actionsOf(stack.api.authorizerFunction)).toContain('dynamodb:UpdateItem');
     const readRoutes = routeList.filter((route) => route.tableAccess === 'read');
     for (const route of readRoutes) {
       expect(actionsOf(stack.api.functions[route.operationId]!), route.operationId).toContain('dynamodb:UpdateItem');

@@ -46,6 +46,11 @@ export const AUDIT_ACTIONS = [
   'webhook_endpoint.enabled',
   'task_template.created',
   'task_template.updated',
+  'organization.updated',
+  'api_key.created',
+  'api_key.rolled',
+  'api_key.revoked',
+  'api_key.updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

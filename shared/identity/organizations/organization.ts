@@ -1,6 +1,7 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/platform/config';
-import { db } from '#shared/platform/db';
+import { db, failedConditions } from '#shared/platform/db';
+import { auditItem, type AuditData, type AuditEvent } from '#shared/identity/audit/audit';
 import { newId } from '#shared/platform/ids';
 import { organizationKeys } from '#shared/identity/organizations/keys';
 import { DEFAULT_RATE_LIMITS, type OrganizationSettings } from '#shared/identity/organizations/schemas';
@@ -87,42 +88,111 @@ export interface OrganizationProfile {
 }
 
 export async function updateOrganizationProfile(id: string, profile: OrganizationProfile): Promise<Organization> {
-  const changes = Object.entries(profile).filter(([, value]) => value !== undefined);
-  const current = await getOrganization(id);
+  const current = await getOrganization(id, { consistent: true });
   if (!current) throw errors.notFound('organization', id);
-  if (changes.length === 0) return current;
-  const now = timestamp();
-  await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: organizationKeys.key(id),
-      UpdateExpression: `SET ${changes.map(([name]) => `#${name} = :${name}`).join(', ')}, updated_at = :now`,
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: Object.fromEntries(changes.map(([name]) => [`#${name}`, name])),
-      ExpressionAttributeValues: { ...Object.fromEntries(changes.map(([name, value]) => [`:${name}`, value])), ':now': now },
-    }),
-  );
-  return { ...current, ...Object.fromEntries(changes), updated_at: now };
+  return writeChange(current, profile, {});
 }
 
 /**
- * Changes an organization's settings (what "contact support to raise your limit" does).
+ * Changes an organization's settings (what "contact support to raise your limit" does), each
+ * named setting alone, so that a change of one never writes back a stale copy of another.
+ * With `actor`, the change and its `organization.updated` audit event are one transaction.
  * Requests see the change when the authorizer's cached answer for a key expires.
  */
-export async function updateOrganizationSettings(id: string, settings: Partial<OrganizationSettings>): Promise<Organization> {
-  const current = await getOrganization(id);
+export async function updateOrganizationSettings(
+  id: string,
+  settings: Partial<OrganizationSettings>,
+  actor?: AuditEvent['actor'],
+): Promise<Organization> {
+  const current = await getOrganization(id, { consistent: true });
   if (!current) throw errors.notFound('organization', id);
-  const next = checked(withDefaults({ ...current.settings, ...settings }));
-  await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: organizationKeys.key(id),
-      UpdateExpression: 'SET settings = :settings',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':settings': next },
-    }),
+  return writeChange(current, {}, settings, actor && { actor, data: settingsAuditData(settings) });
+}
+
+function settingsAuditData(settings: Partial<OrganizationSettings>): AuditData {
+  return {
+    fields: Object.keys(settings).map((name) => SETTING_ATTRIBUTES[name as keyof OrganizationSettings]).join(','),
+    ...(settings.api_version !== undefined && { 'default-api-version': settings.api_version }),
+    ...(settings.rate_limits !== undefined && { 'rate-limit-test': settings.rate_limits.test, 'rate-limit-live': settings.rate_limits.live }),
+  };
+}
+
+/** The management API's names of the settings, for audit events. */
+const SETTING_ATTRIBUTES: Record<keyof OrganizationSettings, string> = { api_version: 'default-api-version', rate_limits: 'rate-limits' };
+
+/**
+ * Writes the fields of a profile and settings change that differ from `current`, with the
+ * audit event when one is given, in one transaction; nothing when nothing differs. Settings are
+ * set one by one inside the `settings` map; an item written before the map existed gets it
+ * whole, from its defaults (a second attempt, conditional on the map still being absent).
+ */
+async function writeChange(
+  current: Organization,
+  profile: OrganizationProfile,
+  settings: Partial<OrganizationSettings>,
+  audit?: { actor: AuditEvent['actor']; data: AuditData; ip?: string; userAgent?: string },
+): Promise<Organization> {
+  const profileChanges = Object.entries(profile).filter(([name, value]) => value !== undefined && value !== current[name as keyof Organization]);
+  const settingChanges = Object.entries(settings).filter(
+    ([name, value]) => value !== undefined && JSON.stringify(value) !== JSON.stringify(current.settings[name as keyof OrganizationSettings]),
   );
-  return { ...current, settings: next };
+  if (profileChanges.length === 0 && settingChanges.length === 0) return current;
+  const next = checked(withDefaults({ ...current.settings, ...Object.fromEntries(settingChanges) }));
+  const now = new Date();
+  const updatedAt = timestamp(now);
+  const auditPut = audit && {
+    Put: {
+      TableName: tableName(),
+      Item: auditItem(
+        {
+          organizationId: current.id,
+          action: 'organization.updated',
+          actor: audit.actor,
+          target: { type: 'organization', id: current.id },
+          ip: audit.ip,
+          userAgent: audit.userAgent,
+          data: audit.data,
+        },
+        now,
+      ),
+    },
+  };
+  const names: Record<string, string> = Object.fromEntries(profileChanges.map(([name]) => [`#${name}`, name]));
+  const values: Record<string, unknown> = { ...Object.fromEntries(profileChanges.map(([name, value]) => [`:${name}`, value])), ':now': updatedAt };
+  const sets = [...profileChanges.map(([name]) => `#${name} = :${name}`), 'updated_at = :now'];
+  for (const wholeMap of [false, true]) {
+    const settingSets = settingChanges.length === 0 ? [] : wholeMap ? ['settings = :settings'] : settingChanges.map(([name]) => `settings.#s_${name} = :s_${name}`);
+    const settingNames = wholeMap ? {} : Object.fromEntries(settingChanges.map(([name]) => [`#s_${name}`, name]));
+    const settingValues = wholeMap
+      ? { ':settings': next }
+      : Object.fromEntries(settingChanges.map(([name]) => [`:s_${name}`, next[name as keyof OrganizationSettings]]));
+    const mapCondition = settingChanges.length === 0 ? '' : wholeMap ? ' AND attribute_not_exists(settings)' : ' AND attribute_exists(settings)';
+    try {
+      await db().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName(),
+                Key: organizationKeys.key(current.id),
+                UpdateExpression: `SET ${[...sets, ...settingSets].join(', ')}`,
+                ConditionExpression: `attribute_exists(pk)${mapCondition}`,
+                ExpressionAttributeNames: Object.keys({ ...names, ...settingNames }).length ? { ...names, ...settingNames } : undefined,
+                ExpressionAttributeValues: { ...values, ...settingValues },
+              },
+            },
+            ...(auditPut ? [auditPut] : []),
+          ],
+        }),
+      );
+      return { ...current, ...Object.fromEntries(profileChanges), settings: next, updated_at: updatedAt };
+    } catch (error) {
+      if (!failedConditions(error)?.includes(0)) throw error;
+      // Either the organization is gone, or its item has no settings map: the second attempt tells.
+      if (settingChanges.length === 0 || wholeMap) throw errors.notFound('organization', current.id);
+    }
+  }
+  throw errors.notFound('organization', current.id);
 }
 
 /** Items written before a setting existed get its default, so old organizations keep working. */
@@ -159,16 +229,41 @@ export async function organizationOf(principal: { organizationId: string }, id: 
   return organization;
 }
 
-/** A PATCH by a signed-in person: their own organization, with organization.write. */
+/** What a PATCH of `organizations` may send: the profile and the default API version (`rate-limits` is the platform's). */
+export interface OrganizationPatch {
+  'display-name'?: string;
+  timezone?: string;
+  'default-api-version'?: string;
+}
+
+/**
+ * A PATCH by a signed-in person: their own organization, with organization.write. The change
+ * and its `organization.updated` audit event (which fields, and the new default version) are
+ * one transaction; a PATCH that changes nothing writes nothing.
+ */
 export async function changeOrganization(
   principal: SessionPrincipal,
   id: string,
-  resource: { id?: string; attributes: { 'display-name'?: string; timezone?: string } },
+  resource: { id?: string; attributes: OrganizationPatch },
+  source: { ip: string; userAgent?: string } = { ip: '' },
 ): Promise<Organization> {
-  await organizationOf(principal, id);
+  const current = id === principal.organizationId ? await getOrganization(id, { consistent: true }) : undefined;
+  if (!current) throw errors.notFound('organization', id);
   if (resource.id !== undefined && resource.id !== id) {
     throw errors.invalidParams([{ param: 'data.id', message: 'data.id must be the id in the path', in: 'body' }]);
   }
   requirePermission(principal, 'organization.write');
-  return updateOrganizationProfile(id, { display_name: resource.attributes['display-name'], timezone: resource.attributes.timezone });
+  const { 'display-name': displayName, timezone, 'default-api-version': apiVersion } = resource.attributes;
+  const sent = Object.entries(resource.attributes).filter(([, value]) => value !== undefined).map(([name]) => name);
+  return writeChange(
+    current,
+    { display_name: displayName, timezone },
+    apiVersion === undefined ? {} : { api_version: apiVersion },
+    {
+      actor: { type: 'user', id: principal.userId },
+      data: { fields: sent.join(','), ...(apiVersion !== undefined && { 'default-api-version': apiVersion, 'previous-api-version': current.settings.api_version }) },
+      ip: source.ip,
+      userAgent: source.userAgent,
+    },
+  );
 }

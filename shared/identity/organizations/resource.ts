@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { API_VERSIONS, isVersion } from '#shared/api/versions';
 import { organizationOf, type Organization } from '#shared/identity/organizations/organization';
 
 /** The management API's `organizations` resource: the seed's attributes, in kebab-case. */
@@ -16,13 +17,25 @@ export const organizationAttributes = z.object({
   'display-name': z.string(),
   timezone: z.string(),
   'is-active': z.boolean(),
+  'default-api-version': z.string().meta({ description: 'The API version of a public API call that names none (`osma-api-version`).', example: '2022-07-19' }),
+  'rate-limits': z
+    .object({ test: z.number().int(), live: z.number().int() })
+    .meta({ description: 'Requests per second per endpoint in each mode; the Osma platform team changes them.' }),
   'created-time': z.string(),
   'last-modified-time': z.string(),
 });
 
+const RELEASED = API_VERSIONS.map((version) => version.date);
+const VERSION_MESSAGE = `default-api-version must be a released API version: ${RELEASED.join(', ')}`;
+
 export const organizationPatch = z.strictObject({
   'display-name': z.string().trim().min(1).max(200).optional(),
   timezone: timezoneSchema.optional(),
+  'default-api-version': z
+    .string({ error: VERSION_MESSAGE })
+    .refine((version) => isVersion(version), { error: VERSION_MESSAGE })
+    .optional()
+    .meta({ description: 'A released API version (a date).', example: RELEASED[0] }),
 });
 
 export function organizationResource(organization: Organization) {
@@ -34,6 +47,8 @@ export function organizationResource(organization: Organization) {
       'display-name': organization.display_name,
       timezone: organization.timezone,
       'is-active': organization.status === 'active',
+      'default-api-version': organization.settings.api_version,
+      'rate-limits': { test: organization.settings.rate_limits.test, live: organization.settings.rate_limits.live },
       'created-time': organization.created_at,
       'last-modified-time': organization.updated_at,
     },

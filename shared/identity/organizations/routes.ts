@@ -30,7 +30,7 @@ export const organizationRoutes = routeTable(
       path: '/v1/organizations/{id}/',
       handler: 'update',
       permission: 'organization.write',
-      summary: "Change your organization's display name or time zone (owners and admins)",
+      summary: "Change your organization's display name, time zone or default API version (owners and admins); `rate-limits` is the platform's",
       request: { path: idPath, body: resourceRequest(ORGANIZATION_TYPE, organizationPatch) },
       success: { status: 200, description: 'The organization as changed.', schema: resourceDocument(ORGANIZATION_TYPE, organizationAttributes) },
       errors: [403, 404],

@@ -159,12 +159,12 @@ export async function setOrganizationStatus(
 }
 
 /**
- * Sets one or both modes' rate limits (requests per second, per endpoint), keeping the other.
- * Requests see it when the API key authorizer's cached answer for a key expires.
+ * Sets one or both modes' rate limits (requests per second, per endpoint), keeping the other,
+ * audited as `organization.updated` in the same transaction. Requests see it when the API key authorizer's cached answer for a key expires.
  */
 export async function setRateLimits(id: string, limits: Partial<Record<Mode, number>>): Promise<Organization> {
   const current = await existing(id);
-  return updateOrganizationSettings(id, { rate_limits: { ...current.settings.rate_limits, ...limits } });
+  return updateOrganizationSettings(id, { rate_limits: { ...current.settings.rate_limits, ...limits } }, PLATFORM_ACTOR);
 }
 
 async function existing(id: string): Promise<Organization> {
