@@ -1,7 +1,9 @@
+import { auditEventRoutes } from '#shared/identity/audit/routes';
 import { lifecycleRoutes } from '#shared/identity/lifecycle/routes';
 import { mfaTotpRoutes } from '#shared/identity/mfa/routes';
 import { organizationRoutes } from '#shared/identity/organizations/routes';
 import { passwordRoutes } from '#shared/identity/passwords/routes';
+import { requestLogRoutes } from '#shared/identity/request-logs/routes';
 import { roleRoutes, roleUserRoutes } from '#shared/identity/roles/routes';
 import { sessionRoutes } from '#shared/identity/sessions/routes';
 import { identitySpecRoutes } from '#shared/identity/spec/routes';
@@ -20,6 +22,8 @@ export const identityRoutes = {
   ...userRoutes,
   ...userEmailRoutes,
   ...userMobileRoutes,
+  ...requestLogRoutes,
+  ...auditEventRoutes,
   ...identitySpecRoutes,
 };
 
