@@ -78,6 +78,7 @@ const API_KEY_ID = /^key_[A-Za-z0-9]{1,64}$/;
 const MAX_PATH_LENGTH = 2_048;
 /** BatchWriteItem's limit. */
 const BATCH_SIZE = 25;
+const PARALLEL_BATCHES = 4;
 
 /** `awslogs.data`: base64, then gzip, then JSON. Throws on anything else. */
 export function decodeSubscriptionPayload(data: unknown): SubscriptionPayload {
@@ -157,8 +158,11 @@ export function requestLogItems(events: LogEvent[], now: number = Date.now()): R
  */
 export async function indexLogEvents(events: LogEvent[], now: number = Date.now()): Promise<{ indexed: number; ignored: number }> {
   const items = requestLogItems(events, now);
-  for (let start = 0; start < items.length; start += BATCH_SIZE) {
-    await writeBatch(items.slice(start, start + BATCH_SIZE));
+  const batches: RequestLogItem[][] = [];
+  for (let start = 0; start < items.length; start += BATCH_SIZE) batches.push(items.slice(start, start + BATCH_SIZE));
+  // A few batches at a time: a payload of thousands of lines is written in seconds, not minutes.
+  for (let start = 0; start < batches.length; start += PARALLEL_BATCHES) {
+    await Promise.all(batches.slice(start, start + PARALLEL_BATCHES).map(writeBatch));
   }
   return { indexed: items.length, ignored: events.length - items.length };
 }
