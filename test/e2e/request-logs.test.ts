@@ -217,6 +217,30 @@ describe('request logs', () => {
     expect(anonymous.status).toBe(401);
   });
 
+  it('indexes every one of many concurrent requests once, with the status each was answered (the rate limiter\'s 429s too)', async () => {
+    // Prepare: an organization of its own, at the contract's 20 requests per second in test mode.
+    const person = await newPerson(['viewer']);
+    const token = (await logIn(person.email, person.password))['access-token'];
+    const key = generateApiKey('test');
+    await storeApiKey(person.organizationId, key);
+
+    // Act
+    const answers = await Promise.all(Array.from({ length: 30 }, () => call('GET', '/members?limit=1', { key })));
+    const ids = answers.map(idOf);
+    const listed = await until(async () => {
+      const page = await manage('GET', '/v1/request-logs/?page[limit]=100', { token });
+      return page.body.data.length >= 30 ? (page.body.data as { id: string; attributes: any }[]) : undefined;
+    }, '30 concurrent requests');
+
+    // Assess
+    expect(listed.map((log) => log.id).sort()).toEqual([...ids].sort());
+    const statusById = new Map(listed.map((log) => [log.id, log.attributes.status]));
+    for (const answer of answers) expect(statusById.get(idOf(answer))).toBe(answer.status);
+    const limited = listed.filter((log) => log.attributes.status === 429);
+    expect(limited.length).toBe(answers.filter((answer) => answer.status === 429).length);
+    for (const log of limited) expect(log.attributes['error-type']).toBe('rate_limit_error');
+  });
+
   it('names each bad filter or cursor in a 400, and answers an id that names no request as not found', async () => {
     // Prepare
     const bad: [string, string][] = [
