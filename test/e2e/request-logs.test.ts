@@ -48,6 +48,8 @@ describe('request logs', () => {
   let viewerToken: string;
   let organizationId: string;
   let started: string;
+  let testKeyId: string;
+  let liveKeyId: string;
   const calls = {} as Record<'notFound' | 'invalid' | 'created' | 'replayed' | 'read' | 'live', ApiResponse>;
 
   beforeAll(async () => {
@@ -57,8 +59,8 @@ describe('request logs', () => {
     viewerToken = (await logIn(viewer.email, viewer.password))['access-token'];
     const testKey = generateApiKey('test');
     const liveKey = generateApiKey('live');
-    await storeApiKey(organizationId, testKey);
-    await storeApiKey(organizationId, liveKey);
+    testKeyId = (await storeApiKey(organizationId, testKey)).id;
+    liveKeyId = (await storeApiKey(organizationId, liveKey)).id;
     started = new Date(Date.now() - 1_000).toISOString();
 
     // Act: a 404, a 400, a creation and its idempotent replay, a read, and a live call.
@@ -99,14 +101,14 @@ describe('request logs', () => {
         'error-type': 'invalid_request_error',
         'error-code': 'resource_not_found',
         'idempotent-replayed': false,
-        'api-key-id': null,
+        'api-key-id': testKeyId,
       },
     });
     expect(Date.parse(notFound.attributes['created-time'])).toBeGreaterThanOrEqual(Date.parse(started));
     expect(invalid.attributes).toMatchObject({ status: 400, route: 'POST /members', 'error-code': 'parameter_missing' });
     expect(created.attributes).toMatchObject({ status: 201, 'error-type': null, 'error-code': null, 'idempotent-replayed': false });
     expect(replayed.attributes).toMatchObject({ status: 201, 'operation-id': 'createMember', 'idempotent-replayed': true });
-    expect(live.attributes).toMatchObject({ mode: 'live', status: 200, path: '/members' });
+    expect(live.attributes).toMatchObject({ mode: 'live', status: 200, path: '/members', 'api-key-id': liveKeyId });
     // No body, no query string, no key: the member's name and email were sent, never logged.
     const everything = JSON.stringify([notFound, invalid, created, replayed, live]);
     expect(everything).not.toContain(secret);
