@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureTable, startDynamoDbLocal } from '#local/dynamodb';
+import { ensureDashboardBuilt, startDashboard } from '#local/dashboard';
 import { startGateway } from '#local/gateway';
 import { LOCAL_MAIL_FOLDER } from '#local/mail-outbox';
 import { startMessaging } from '#local/messaging';
@@ -38,6 +39,11 @@ export interface LocalStackOptions {
    * pipeline only for its webhook section. @default true
    */
   webhookPipeline?: boolean;
+  /**
+   * Serve the dashboard on this port (`npm start`: OSMA_DASHBOARD_PORT, 3001; 0 picks a free
+   * one), built first when `web/dist` is missing or stale; undefined serves no dashboard.
+   */
+  dashboardPort?: number;
 }
 
 export interface LocalStack extends LocalSeed {
@@ -46,6 +52,8 @@ export interface LocalStack extends LocalSeed {
   tableName: string;
   webhookQueueUrl: string;
   webhookDeadLetterQueueUrl: string;
+  /** The dashboard's URL, and whether this start built it, when it serves one. */
+  dashboard?: { url: string; built: boolean };
   /** Starts the pollers when the stack was started without them; a no-op when they run. */
   startWebhookPipeline: () => Promise<void>;
   stop: () => Promise<void>;
@@ -165,8 +173,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (options.webhookPipeline !== false) await startWebhookPipeline();
     const gateway = await startGateway({ port: options.port });
     stops.push(gateway.stop);
-    // Links in mail lead to the dashboard, which the local gateway serves on its own origin.
-    process.env.OSMA_DASHBOARD_URL ||= gateway.url;
+    let dashboard: LocalStack['dashboard'];
+    if (options.dashboardPort !== undefined) {
+      const { built } = await ensureDashboardBuilt();
+      const server = await startDashboard({ port: options.dashboardPort, gateway: gateway.listener, apiUrl: gateway.url });
+      // Stops run in reverse: the dashboard stops before the gateway it passes `/v1/` to.
+      stops.push(server.stop);
+      dashboard = { url: server.url, built };
+    }
+    // Links in mail lead to the dashboard: its own origin when it is served, else the gateway's.
+    process.env.OSMA_DASHBOARD_URL ||= dashboard?.url ?? gateway.url;
     // Tools on this machine (npm run admin -- --local) find the stack through its data dir.
     if (dataDir) {
       const info = { pid: process.pid, url: gateway.url, dashboardUrl: process.env.OSMA_DASHBOARD_URL, region: REGION, tableName: TABLE_NAME };
@@ -175,6 +191,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return {
       ...seed,
       url: gateway.url,
+      dashboard,
       dynamoDbEndpoint: dynamo.endpoint,
       tableName: TABLE_NAME,
       webhookQueueUrl: messaging.webhookQueueUrl,
