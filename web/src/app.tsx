@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { whenSignedOut } from './api/client';
 import { ApiKeys } from './pages/api-keys';
+import { DEVELOPER_PAGES, developersPage } from './pages/developers';
 import { Home } from './pages/home';
 import { AcceptInvitation, ForgotPassword, ResetPassword, SignIn } from './pages/public';
 import { Link, inMode, navigate, usePlace, type Place } from './router';
@@ -69,7 +70,7 @@ function SignedInPage(props: { place: Place; me: Me }) {
   const { place, me } = props;
   switch (place.path) {
     case '/':
-      return <Home place={place} />;
+      return <Home place={place} me={me} />;
     case '/developers':
     case '/developers/api-keys':
       return <ApiKeys place={place} me={me} />;
@@ -81,12 +82,14 @@ function SignedInPage(props: { place: Place; me: Me }) {
       return <NotYet title="Settings" />;
     default:
       return (
+        developersPage(place, me) ?? (
         <>
           <PageHeading>Page not found</PageHeading>
           <p>
             Nothing lives at <code>{place.path}</code>. <Link href={inMode('/', place.mode)}>Go home</Link>
           </p>
         </>
+        )
       );
   }
 }
@@ -152,6 +155,13 @@ function Shell(props: { place: Place; me: Me; onSignedOut: () => void; children:
                         API keys
                       </Link>
                     </li>
+                    {DEVELOPER_PAGES.map((page) => (
+                      <li>
+                        <Link href={inMode(page.path, place.mode)} aria-current={place.path === page.path || place.path.startsWith(`${page.path}/`) ? 'page' : undefined}>
+                          {page.label}
+                        </Link>
+                      </li>
+                    ))}
                   </ul>
                 )}
               </li>

@@ -1,10 +1,11 @@
 import type { Place } from '../router';
 import { Link, inMode } from '../router';
-import { dashboardConfig } from '../session';
+import { dashboardConfig, type Me } from '../session';
 import { ErrorView, Loading, PageHeading, useLoad } from '../ui';
+import { DevelopersHome } from './developers-home';
 
 /** Where a developer starts: the public API's address and the first call to make with a key. */
-export function Home(props: { place: Place }) {
+export function Home(props: { place: Place; me?: Me }) {
   const { mode } = props.place;
   const config = useLoad(dashboardConfig, []);
   return (
@@ -29,6 +30,7 @@ export function Home(props: { place: Place }) {
           </>
         )}
       </section>
+      <DevelopersHome mode={mode} me={props.me} />
     </>
   );
 }
