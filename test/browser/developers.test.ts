@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, stack } from '#test/support/api';
 import { checkPage, launchChromium, newPage, signIn } from '#test/support/browser';
-import { newPerson, owner } from '#test/support/management';
+import { logIn, manage, newPerson, owner } from '#test/support/management';
 import { startReceiver, type Receiver } from '#test/support/receiver';
 
 let browser: Browser;
@@ -134,6 +134,67 @@ describe('Developers: webhooks, events and request logs, in chromium against the
     await page.goto(`/developers/logs?mode=live`);
     await page.getByRole('table').or(page.getByText('No live request matches')).first().waitFor();
     await expect(page.getByRole('link', { name: new RegExp(`request ${requestId}$`) }).count()).resolves.toBe(0);
+    await page.context().close();
+  });
+
+  it('lets a developer edit an endpoint\'s events, rotate its secret, enable it again after it was disabled, and delete it after a confirmation', async () => {
+    // Prepare: a developer of a fresh organization, signed in
+    const developer = await newPerson(['developer']);
+    const url = `${receiver.url}/hooks/${randomUUID()}`;
+    const page = await newPage(browser);
+    const confirmations: string[] = [];
+    page.on('dialog', (dialog) => {
+      confirmations.push(dialog.message());
+      void dialog.accept();
+    });
+    await signIn(page, developer.email, developer.password);
+    await page.goto('/developers/webhooks');
+    await heading(page, 'Webhooks');
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    await page.getByLabel('Endpoint URL').fill(url);
+    await page.getByRole('checkbox', { name: 'tasks.created' }).check();
+    await page.getByRole('form', { name: 'Add a test endpoint' }).getByRole('button', { name: 'Add endpoint' }).click();
+    const firstSecret = (await page.getByTestId('secret').textContent()) ?? '';
+
+    // Act: edit its events
+    await page.getByRole('button', { name: `Edit ${url}` }).click();
+    await page.getByRole('checkbox', { name: 'tasks.completed' }).check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('cell', { name: 'tasks.created, tasks.completed' }).waitFor();
+
+    // Act: rotate its secret
+    await page.getByRole('button', { name: `Rotate secret of ${url}` }).click();
+    await page.getByRole('region', { name: `The new signing secret of ${url}` }).waitFor();
+    const secondSecret = (await page.getByTestId('secret').textContent()) ?? '';
+    await page.getByText(/old secret signs until/).waitFor();
+
+    // Act: disabled through the API, then enabled again in the page
+    const { 'access-token': token } = await logIn(developer.email, developer.password);
+    const listed = await manage('GET', '/v1/webhook-endpoints/?filter[mode]=test', { token });
+    const id = listed.body.data[0].id as string;
+    const disabled = await manage('PATCH', `/v1/webhook-endpoints/${id}/?filter[mode]=test`, { token, body: { data: { type: 'webhook-endpoints', id, attributes: { status: 'disabled' } } } });
+    expect(disabled.status, disabled.text).toBe(200);
+    await page.reload();
+    await page.getByText('disabled on request (an update)').waitFor();
+    await checkPage(page, 'webhooks-disabled');
+    await page.getByRole('button', { name: `Enable ${url}` }).click();
+    await expect.poll(() => page.getByText('disabled on request (an update)').count()).toBe(0);
+    const enabled = (await page.getByRole('row').nth(1).textContent()) ?? '';
+
+    // Act: delete it
+    await page.getByRole('button', { name: `Delete ${url}` }).click();
+    await page.getByText('No test endpoint yet.').waitFor();
+
+    // Assert: each secret once and different; the enable and both confirmations happened; the API has no endpoint left
+    expect(firstSecret).toMatch(/^whsec_/);
+    expect(secondSecret).toMatch(/^whsec_/);
+    expect(secondSecret).not.toBe(firstSecret);
+    expect(enabled).toContain('enabled');
+    expect(confirmations).toHaveLength(2);
+    expect(confirmations[0]).toContain('Rotate the secret');
+    expect(confirmations[1]).toContain('Delete the endpoint');
+    const after = await manage('GET', '/v1/webhook-endpoints/?filter[mode]=test', { token });
+    expect(after.body.data).toEqual([]);
     await page.context().close();
   });
 
