@@ -37,6 +37,13 @@ const STAGE = 'local';
 
 type Authorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 
+/**
+ * The gateway's handling of one request, for another local server that passes requests through
+ * to it on its own origin (the dashboard's `/v1/`, as CloudFront does): the origin checks and the
+ * cookie-to-token step then see that server's own `Host` and `Origin`.
+ */
+export type GatewayListener = (req: IncomingMessage, res: ServerResponse) => void;
+
 export interface Match {
   route: RouteDefinition;
   pathParameters: Record<string, string> | null;
@@ -47,7 +54,7 @@ export async function startGateway(options: {
   host?: string;
   /** The planes it serves, each under its base path, on one origin. @default the public and the management API */
   planes?: PlaneDescription[];
-}): Promise<{ url: string; stop: () => Promise<void> }> {
+}): Promise<{ url: string; stop: () => Promise<void>; listener: GatewayListener }> {
   const planes = (options.planes ?? [publicPlane, identityPlane]).map((plane) => ({
     plane,
     authorize: cachedAuthorizer(
@@ -70,7 +77,7 @@ export async function startGateway(options: {
     return handler;
   };
 
-  const server = createServer((req, res) => {
+  const listener: GatewayListener = (req, res) => {
     const requestId = randomUUID();
     const { plane, authorize } = planeOf(requestUrl(req.url ?? '/')?.pathname ?? '/');
     handle(req, requestId, { plane, loadHandler, authorize })
@@ -82,13 +89,15 @@ export async function startGateway(options: {
         if (!result.headers?.['request-id']) logGatewayAnswer(requestId, req.method ?? '', req.url ?? '', result.statusCode);
         send(res, requestId, result);
       });
-  });
+  };
+  const server = createServer(listener);
   server.on('clientError', answerProtocolError);
   await listen(server, options.port, options.host ?? '127.0.0.1');
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://localhost:${port}`,
     stop: () => stopServer(server),
+    listener,
   };
 }
 

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureTable, startDynamoDbLocal } from '#local/dynamodb';
+import { ensureDashboardBuilt, startDashboard } from '#local/dashboard';
 import { startGateway } from '#local/gateway';
 import { LOCAL_MAIL_FOLDER } from '#local/mail-outbox';
 import { startMessaging } from '#local/messaging';
@@ -40,6 +41,11 @@ export interface LocalStackOptions {
    */
   webhookPipeline?: boolean;
   /**
+   * Serve the dashboard on this port (`npm start`: OSMA_DASHBOARD_PORT, 3001; 0 picks a free
+   * one), built first when `web/dist` is missing or stale; undefined serves no dashboard.
+   */
+  dashboardPort?: number;
+  /**
    * Feed the handlers' request lines to the request log indexer, as the CloudWatch Logs
    * subscriptions do in AWS (local/request-log-feed.ts). The benchmark turns it off: in AWS the
    * indexer runs beside the request path, not in the process that answers. @default true
@@ -53,6 +59,8 @@ export interface LocalStack extends LocalSeed {
   tableName: string;
   webhookQueueUrl: string;
   webhookDeadLetterQueueUrl: string;
+  /** The dashboard's URL, and whether this start built it, when it serves one. */
+  dashboard?: { url: string; built: boolean };
   /** Starts the pollers when the stack was started without them; a no-op when they run. */
   startWebhookPipeline: () => Promise<void>;
   stop: () => Promise<void>;
@@ -174,8 +182,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (options.requestLogs !== false) stops.push(startRequestLogFeed().stop);
     const gateway = await startGateway({ port: options.port });
     stops.push(gateway.stop);
-    // Links in mail lead to the dashboard, which the local gateway serves on its own origin.
-    process.env.OSMA_DASHBOARD_URL ||= gateway.url;
+    let dashboard: LocalStack['dashboard'];
+    if (options.dashboardPort !== undefined) {
+      const { built } = await ensureDashboardBuilt();
+      const server = await startDashboard({ port: options.dashboardPort, gateway: gateway.listener, apiUrl: gateway.url });
+      // Stops run in reverse: the dashboard stops before the gateway it passes `/v1/` to.
+      stops.push(server.stop);
+      dashboard = { url: server.url, built };
+    }
+    // Links in mail lead to the dashboard: its own origin when it is served, else the gateway's.
+    process.env.OSMA_DASHBOARD_URL ||= dashboard?.url ?? gateway.url;
     // Tools on this machine (npm run admin -- --local) find the stack through its data dir.
     if (dataDir) {
       const info = { pid: process.pid, url: gateway.url, dashboardUrl: process.env.OSMA_DASHBOARD_URL, region: REGION, tableName: TABLE_NAME };
@@ -184,6 +200,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return {
       ...seed,
       url: gateway.url,
+      dashboard,
       dynamoDbEndpoint: dynamo.endpoint,
       tableName: TABLE_NAME,
       webhookQueueUrl: messaging.webhookQueueUrl,

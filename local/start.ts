@@ -7,6 +7,7 @@ import { retrySchedule } from '#shared/api/webhooks/settings';
 /** `npm start`: the whole API on this machine. Settings come from the environment (docs/local-stack.md). */
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.OSMA_DATA_DIR ?? '.data';
+const dashboardPort = Number(process.env.OSMA_DASHBOARD_PORT || 3001);
 // OSMA_LOG_FILE=- keeps the JSON log lines in the terminal, as a Lambda writes them.
 const logFile = process.env.OSMA_LOG_FILE || `${dataDir}/stack.log`;
 const logsToTerminal = logFile === '-';
@@ -26,7 +27,9 @@ try {
     webhookVisibilityTimeout: process.env.OSMA_WEBHOOK_QUEUE_VISIBILITY_TIMEOUT
       ? Number(process.env.OSMA_WEBHOOK_QUEUE_VISIBILITY_TIMEOUT)
       : undefined,
+    dashboardPort,
   });
+  const dashboard = stack.dashboard!;
   // Listen for Ctrl-C before saying we are up: whoever reads the banner may stop us at once.
   // A second Ctrl-C stops at once; DynamoDB Local still finishes its writes (local/dynamodb.ts).
   let stopping = false;
@@ -47,6 +50,7 @@ try {
     [
       '',
       `Osma API listening on ${stack.url}`,
+      `  dashboard     ${dashboard.url}  (${dashboard.built ? 'built now from web/' : 'web/dist is up to date'}; sign in as the owner below)`,
       `  organization  ${stack.organization_id}`,
       `  test key      ${stack.test_key}`,
       `  live key      ${stack.live_key}`,

@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { stack } from '#test/support/api';
 import { logIn, manage, newPerson } from '#test/support/management';
 import { listAudit } from '#shared/identity/audit/audit';
@@ -100,7 +100,7 @@ describe('inviting and accepting', () => {
     expect(token).toMatch(/^[\w-]{43}$/);
     const [mail] = await mailsTo(email);
     // The link leads to the dashboard (the local gateway's own origin) with the token.
-    expect(mail!.text.split('\n')).toContain(`http://localhost:${new URL(stack.url).port}/accept-invitation?token=${token}`);
+    expect(mail!.text.split('\n')).toContain(`${inject('dashboardUrl')}/accept-invitation?token=${token}`);
     expect(created.text).not.toContain(token);
     const stored = await item(invitationKeys.invitation(owner.organizationId, invitation.id));
     expect(JSON.stringify(stored)).not.toContain(token);

@@ -8,6 +8,8 @@ import { startStackProcess } from './stack-process.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     apiUrl: string;
+    /** The dashboard's origin, with `/v1/` passed through to the management API. */
+    dashboardUrl: string;
     testKey: string;
     liveKey: string;
     ownerEmail: string;
@@ -43,6 +45,7 @@ export default async function setup(project: TestProject) {
     },
   });
   project.provide('apiUrl', stack.url);
+  project.provide('dashboardUrl', stack.dashboardUrl);
   project.provide('testKey', stack.testKey);
   project.provide('liveKey', stack.liveKey);
   project.provide('ownerEmail', stack.ownerEmail);

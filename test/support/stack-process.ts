@@ -4,6 +4,8 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 export interface StackProcess {
   child: ChildProcess;
   url: string;
+  /** The dashboard's origin (its own port, `/v1/` passed through). */
+  dashboardUrl: string;
   testKey: string;
   liveKey: string;
   ownerEmail: string;
@@ -41,6 +43,7 @@ export async function startStackProcess(options: {
     env: {
       ...process.env,
       PORT: '0',
+      OSMA_DASHBOARD_PORT: '0',
       OSMA_DATA_DIR: options.dataDir,
       OSMA_LOG_FILE: options.logFile,
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -87,6 +90,7 @@ export async function startStackProcess(options: {
   return {
     child,
     url: field(/listening on (http:\/\/\S+)/).replace('localhost', '127.0.0.1'),
+    dashboardUrl: field(/dashboard\s+(http:\/\/\S+)/),
     testKey: field(/test key\s+(\S+)/),
     liveKey: field(/live key\s+(\S+)/),
     ownerEmail: field(/owner\s+(\S+)\s+password/),
