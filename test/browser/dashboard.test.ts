@@ -41,7 +41,7 @@ describe('the dashboard, in chromium against the local stack', () => {
     await checkPage(page, 'home');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Developers', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
-    await expect(page.evaluate('document.activeElement && document.activeElement.textContent')).resolves.toBe('API keys');
+    await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.textContent')).toBe('API keys');
     await page.getByRole('button', { name: 'Create key' }).click();
     await page.getByLabel('Name').fill('Browser test key');
     await page.getByRole('button', { name: 'Create', exact: true }).click();
@@ -77,6 +77,47 @@ describe('the dashboard, in chromium against the local stack', () => {
     await expect(refusal.textContent()).resolves.toContain('You may not do this');
     await expect(refusal.getByTestId('request-id').textContent()).resolves.toMatch(/^[0-9a-f-]{36}$/);
     await checkPage(page, 'api-keys-viewer');
+    await page.context().close();
+  });
+
+  it('keeps the mode in the address, shows each mode its own keys, asks for the password for a live key, and signs out', async () => {
+    // Prepare: an organization of its own, with no key yet
+    const person = await newPerson(['owner']);
+    const page = await newPage(browser);
+    await signIn(page, person.email, person.password);
+    await page.goto('/developers/api-keys');
+    await page.getByText('No test key yet.').waitFor();
+
+    // Act: to live mode, and a live key (step-up with the password)
+    await page.getByRole('switch', { name: 'Test mode' }).uncheck();
+    await page.waitForURL(/\/developers\/api-keys\?mode=live$/);
+    await page.getByText('No live key yet.').waitFor();
+    await checkPage(page, 'api-keys-live-empty');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByLabel('Name').fill('Production');
+    await page.getByLabel('Your password (live keys need it)').fill(person.password);
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    const secret = (await page.getByTestId('secret').textContent()) ?? '';
+
+    // Assess: a live key, no test banner in live mode, and the test list still empty
+    expect(secret).toMatch(/^sk_live_/);
+    expect((await fetch(`${stack.url}/members`, { headers: { 'osma-api-key': secret } })).status).toBe(200);
+    await expect(page.getByText('Test mode: you are looking at test data').count()).resolves.toBe(0);
+    await page.getByRole('switch', { name: 'Test mode' }).check();
+    await page.getByText('No test key yet.').waitFor();
+
+    // Act: sign out, keeping the cookies the browser had
+    const cookies = await page.context().cookies();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sign in to Osma' }).waitFor();
+
+    // Assess: the session those cookies named is ended on the server, not only forgotten by the browser
+    const cookie = (name: string) => cookies.find((one) => one.name === name)?.value ?? '';
+    const replay = await fetch(`${dashboardUrl}/v1/authenticate/`, {
+      method: 'POST',
+      headers: { cookie: `osma_session=${cookie('osma_session')}; osma_csrf=${cookie('osma_csrf')}`, 'x-csrf-token': cookie('osma_csrf') },
+    });
+    expect(replay.status).toBe(401);
     await page.context().close();
   });
 });

@@ -1,11 +1,11 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { isApiFailure, type ApiFailure } from './api/client';
 
 /** The page's one h1: it takes the focus when the page opens, so a screen reader starts there. */
 export function PageHeading(props: { children: ComponentChildren }) {
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
+  useLayoutEffect(() => heading.current?.focus(), []);
   return (
     <h1 tabIndex={-1} ref={heading}>
       {props.children}
