@@ -4,6 +4,7 @@ import { whenSignedOut } from './api/client';
 import { ApiKeys } from './pages/api-keys';
 import { Home } from './pages/home';
 import { AcceptInvitation, ForgotPassword, ResetPassword, SignIn } from './pages/public';
+import { TEAM_PAGES, Team } from './pages/team';
 import { Link, inMode, navigate, usePlace, type Place } from './router';
 import { signOut, whoAmI, type Me } from './session';
 import { ErrorView, Loading, PageHeading } from './ui';
@@ -67,14 +68,13 @@ function PublicPage(props: { place: Place; onSignedIn: () => Promise<void> }) {
 
 function SignedInPage(props: { place: Place; me: Me }) {
   const { place, me } = props;
+  if (place.path === '/team' || place.path.startsWith('/team/')) return <Team place={place} me={me} />;
   switch (place.path) {
     case '/':
       return <Home place={place} />;
     case '/developers':
     case '/developers/api-keys':
       return <ApiKeys place={place} me={me} />;
-    case '/team':
-      return <NotYet title="Team" />;
     case '/task-templates':
       return <NotYet title="Task templates" />;
     case '/settings':
@@ -152,6 +152,17 @@ function Shell(props: { place: Place; me: Me; onSignedOut: () => void; children:
                         API keys
                       </Link>
                     </li>
+                  </ul>
+                )}
+                {item.path === '/team' && section('/team') && (
+                  <ul>
+                    {TEAM_PAGES.map((sub) => (
+                      <li>
+                        <Link href={inMode(sub.path, place.mode)} aria-current={sub.current(place.path) ? 'page' : undefined}>
+                          {sub.label}
+                        </Link>
+                      </li>
+                    ))}
                   </ul>
                 )}
               </li>
