@@ -107,7 +107,52 @@ describe('the Team pages, in chromium against the local stack', () => {
     expect(rows.find((text) => text.includes('R-ACCEPTED'))).toMatch(/Onboarding.*Active.*R-ACCEPTED.*themselves/);
     await expect(ownerPage.getByRole('button', { name: 'Deactivate' }).isVisible()).resolves.toBe(true);
     await checkPage(ownerPage, 'team-person');
+
+    // Act and assess: deactivation asks first, then moves them to inactive
+    await ownerPage.getByRole('button', { name: 'Deactivate' }).click();
+    await ownerPage.getByRole('alertdialog').getByRole('button', { name: 'Deactivate now' }).click();
+    await ownerPage.getByRole('status').filter({ hasText: 'Vic Viewer deactivated' }).waitFor();
+    await history.getByRole('row').nth(1).filter({ hasText: /Leaving.*Deactivated/ }).waitFor();
+    await expect(ownerPage.getByRole('button', { name: 'Deactivate' }).count()).resolves.toBe(0);
     await ownerPage.context().close();
+  });
+
+  it('invites from the People page, resends the invitation and revokes it after a confirmation', async () => {
+    // Prepare
+    const owner = await newPerson(['owner']);
+    const page = await newPage(browser);
+    await signIn(page, owner.email, owner.password);
+    const invitee = `invitee-${crypto.randomUUID()}@osma.test`;
+
+    // Act: invite as a developer from People
+    await openTeam(page, 'People');
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    await page.getByLabel('Email', { exact: true }).fill(invitee);
+    await page.getByRole('checkbox', { name: 'Viewer' }).uncheck();
+    await page.getByRole('checkbox', { name: 'Developer' }).check();
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByRole('row').filter({ hasText: invitee }).getByRole('cell', { name: 'Onboarding' }).waitFor();
+
+    // Act: resend, then revoke it on Invitations
+    await openTeam(page, 'Invitations');
+    const row = page.getByRole('row').filter({ hasText: invitee });
+    await row.getByRole('cell', { name: 'Developer', exact: true }).waitFor();
+    const firstLink = await mailedLink(invitee);
+    await row.getByRole('button', { name: `Resend the invitation of ${invitee}` }).click();
+    await page.getByRole('status').filter({ hasText: `Invitation sent again to ${invitee}` }).waitFor();
+    await row.getByRole('button', { name: `Revoke the invitation of ${invitee}` }).click();
+    await checkPage(page, 'team-invitation-revoke');
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke invitation' }).click();
+    await page.getByRole('status').filter({ hasText: 'revoked' }).waitFor();
+
+    // Assess: a new link was mailed, the invitation is revoked, and the filter finds it
+    expect(await mailedLink(invitee)).not.toBe(firstLink);
+    await row.getByRole('cell', { name: 'revoked' }).waitFor();
+    await page.getByLabel('Status').selectOption({ label: 'Pending' });
+    await page.getByText('No pending invitation.').waitFor();
+    await page.getByLabel('Status').selectOption({ label: 'Revoked' });
+    await row.getByRole('cell', { name: 'revoked' }).waitFor();
+    await page.context().close();
   });
 
   it('makes a job role, gives it to a person and takes it away, and deletes it once unassigned', async () => {
@@ -149,7 +194,8 @@ describe('the Team pages, in chromium against the local stack', () => {
     await page.getByRole('button', { name: 'Delete Pharmacist' }).click();
     await page.getByRole('button', { name: 'Delete role' }).click();
     await page.getByRole('status').filter({ hasText: 'Pharmacist deleted' }).waitFor();
-    await expect(page.getByRole('cell', { name: /^Pharmacist/ }).count()).resolves.toBe(0);
+    await page.getByRole('cell', { name: /^Pharmacist/ }).waitFor({ state: 'detached' });
+    await expect(page.getByText('No job role yet.').isVisible()).resolves.toBe(true);
     await page.context().close();
   });
 });

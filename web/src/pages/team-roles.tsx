@@ -1,5 +1,5 @@
 import type { Permission } from '@osma/roles';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, must } from '../api/client';
 import type { Place } from '../router';
 import { can, type Me } from '../session';
@@ -232,10 +232,12 @@ function RoleForm(props: { me: Me; role?: Role; onCancel: () => void; onSubmit: 
 
 function Holders(props: { role: Role; onClose: () => void }) {
   const { role } = props;
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [role.id]);
   const holders = useLoad(() => must(api.GET('/v1/role-users/', { params: { query: { 'role-id': role.id, 'page[limit]': 100 } } })), [role.id]);
   return (
     <section class="panel" aria-labelledby="holders-heading">
-      <h3 id="holders-heading">Who holds {role.attributes['display-name']}</h3>
+      <h3 id="holders-heading" tabIndex={-1} ref={heading}>Who holds {role.attributes['display-name']}</h3>
       {holders.loading && !holders.data && <Loading what="the holders" />}
       {holders.failure !== undefined && <ErrorView failure={holders.failure} />}
       {holders.data && holders.data.data.length === 0 && <Empty>Nobody holds this role.</Empty>}
