@@ -5,6 +5,7 @@ import { ApiKeys } from './pages/api-keys';
 import { DEVELOPER_PAGES, developersPage } from './pages/developers';
 import { Home } from './pages/home';
 import { AcceptInvitation, ForgotPassword, ResetPassword, SignIn } from './pages/public';
+import { TEAM_PAGES, Team } from './pages/team';
 import { Link, inMode, navigate, usePlace, type Place } from './router';
 import { signOut, whoAmI, type Me } from './session';
 import { ErrorView, Loading, PageHeading } from './ui';
@@ -68,14 +69,13 @@ function PublicPage(props: { place: Place; onSignedIn: () => Promise<void> }) {
 
 function SignedInPage(props: { place: Place; me: Me }) {
   const { place, me } = props;
+  if (place.path === '/team' || place.path.startsWith('/team/')) return <Team place={place} me={me} />;
   switch (place.path) {
     case '/':
       return <Home place={place} me={me} />;
     case '/developers':
     case '/developers/api-keys':
       return <ApiKeys place={place} me={me} />;
-    case '/team':
-      return <NotYet title="Team" />;
     case '/task-templates':
       return <NotYet title="Task templates" />;
     case '/settings':
@@ -159,6 +159,17 @@ function Shell(props: { place: Place; me: Me; onSignedOut: () => void; children:
                       <li>
                         <Link href={inMode(page.path, place.mode)} aria-current={place.path === page.path || place.path.startsWith(`${page.path}/`) ? 'page' : undefined}>
                           {page.label}
+                        </Link>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                {item.path === '/team' && section('/team') && (
+                  <ul>
+                    {TEAM_PAGES.map((sub) => (
+                      <li>
+                        <Link href={inMode(sub.path, place.mode)} aria-current={sub.current(place.path) ? 'page' : undefined}>
+                          {sub.label}
                         </Link>
                       </li>
                     ))}
