@@ -15,6 +15,7 @@ import { WebhookPipeline } from '#infra/api/webhooks';
 import { LOCAL_STAGE } from '#shared/platform/config';
 import { checkedDashboardUrl } from '#shared/identity/mail/settings';
 import { PlatformFunction } from '#infra/identity/platform-function';
+import { RequestLogIndexer } from '#infra/identity/request-log-indexer';
 import { mailSender } from '#infra/platform/mail';
 import type { RouteDefinition } from '#shared/http/route';
 
@@ -66,6 +67,7 @@ export class OsmaStack extends Stack {
   readonly rootSecret: Secret;
   readonly webhookPipeline: WebhookPipeline;
   readonly platformFunction: PlatformFunction;
+  readonly requestLogIndexer: RequestLogIndexer;
 
   constructor(scope: Construct, id: string, props: OsmaStackProps) {
     checkStageName(props.stage);
@@ -94,12 +96,16 @@ export class OsmaStack extends Stack {
     this.files = new FileStorage(this, 'Files');
     this.bucket = this.files.bucket;
 
+    // Request logs: the public API's request lines, from CloudWatch Logs to the table (docs/request-logs.md).
+    this.requestLogIndexer = new RequestLogIndexer(this, 'RequestLogIndexer', { stage: props.stage, table: this.table });
+
     this.api = new Api(this, 'Api', {
       stage: props.stage,
       plane: publicPlane,
       routes: props.publicRoutes,
       table: this.table,
       bucket: this.bucket,
+      requestLogIndexer: this.requestLogIndexer,
     });
     this.restApi = this.api.restApi;
 

@@ -10,6 +10,7 @@ import { startMessaging } from '#local/messaging';
 import { startS3Gate } from '#local/s3-gate';
 import { writeStackInfo } from '#local/stack-info';
 import { startQueuePoller } from '#local/queue-poller';
+import { startRequestLogFeed } from '#local/request-log-feed';
 import { prepareRootSecret } from '#local/root-secret';
 import { startStreamPoller } from '#local/stream-poller';
 import { checkSeedKeys, seedLocal, type LocalSeed } from '#local/seed';
@@ -44,6 +45,12 @@ export interface LocalStackOptions {
    * one), built first when `web/dist` is missing or stale; undefined serves no dashboard.
    */
   dashboardPort?: number;
+  /**
+   * Feed the handlers' request lines to the request log indexer, as the CloudWatch Logs
+   * subscriptions do in AWS (local/request-log-feed.ts). The benchmark turns it off: in AWS the
+   * indexer runs beside the request path, not in the process that answers. @default true
+   */
+  requestLogs?: boolean;
 }
 
 export interface LocalStack extends LocalSeed {
@@ -171,6 +178,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stops.push(queuePoller.stop);
     };
     if (options.webhookPipeline !== false) await startWebhookPipeline();
+    // Before the gateway, so it sees every request line; stopped after it, so it indexes the last ones.
+    if (options.requestLogs !== false) stops.push(startRequestLogFeed().stop);
     const gateway = await startGateway({ port: options.port });
     stops.push(gateway.stop);
     let dashboard: LocalStack['dashboard'];

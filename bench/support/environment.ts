@@ -44,7 +44,7 @@ let stackPromise: Promise<LocalStack> | undefined;
  * task event do not land in the other sections' figures.
  */
 export function benchStack(): Promise<LocalStack> {
-  stackPromise ??= startLocalStack({ port: 0, webhookPipeline: false });
+  stackPromise ??= startLocalStack({ port: 0, webhookPipeline: false, requestLogs: false });
   return stackPromise;
 }
 

@@ -10,6 +10,7 @@ import {
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -41,6 +42,8 @@ export interface ApiProps {
   mail?: { sender?: MailSender; dashboardUrl?: string };
   /** The routes to serve. @default all of the plane's */
   routes?: RouteDefinition[];
+  /** The request log indexer, for the public API: its route functions' request lines go to it. */
+  requestLogIndexer?: IFunction;
   /** Stage-wide safety net in front of the per-key rate limit the handlers apply. */
   throttle?: { rateLimit: number; burstLimit: number };
 }
@@ -161,6 +164,7 @@ export class Api extends Construct {
         bucket: props.bucket,
         rootSecret: props.rootSecret,
         mail: props.mail,
+        requestLogIndexer: props.requestLogIndexer,
       });
       this.routeGroups[group.id] = stack;
       Object.assign(this.functions, stack.functions);

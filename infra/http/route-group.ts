@@ -12,6 +12,7 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -21,6 +22,7 @@ import { bundlesAwsSdk } from '#infra/platform/bundling';
 import type { MailSender } from '#infra/platform/mail';
 import { OsmaFunction } from '#infra/platform/osma-function';
 import { acknowledgeMethod, methodNotAllowed } from '#infra/http/methods';
+import { subscribeToRequestLogs } from '#infra/identity/request-log-indexer';
 
 export interface RouteGroupStackProps {
   stage: string;
@@ -36,6 +38,11 @@ export interface RouteGroupStackProps {
   bucket?: IBucket;
   rootSecret?: ISecret;
   mail?: { sender?: MailSender; dashboardUrl?: string };
+  /**
+   * The request log indexer: each function of a route taken with an API key gets a subscription
+   * filter that hands it its request lines (infra/identity/request-log-indexer.ts).
+   */
+  requestLogIndexer?: IFunction;
 }
 
 /**
@@ -82,6 +89,9 @@ export class RouteGroupStack extends NestedStack {
         if (props.mail?.dashboardUrl) fn.addEnvironment('OSMA_DASHBOARD_URL', props.mail.dashboardUrl);
       }
       this.functions[route.operationId] = fn;
+      if (props.requestLogIndexer && route.auth === 'apiKey') {
+        subscribeToRequestLogs(this, `${constructId(route.operationId)}RequestLogs`, fn.logGroup, props.requestLogIndexer);
+      }
 
       // This stage may invoke the function on this method and path, nothing else may (no test invoke either).
       // The stage is named, not referenced: the stage depends on this stack through its deployment.

@@ -10,12 +10,14 @@ export const STACK_RESOURCE_BUDGET = 400;
 
 /**
  * The most routes one route group (one nested stack) may hold. A route costs its group six
- * resources (function, role, policy, log group, invoke permission, method) plus, for a path of
- * its own, an API Gateway resource per new path segment and the path's 405 method: 40 routes
- * on 40 paths of their own are about 320 resources, under the budget. A resource that outgrows
- * it fails the synth here rather than the deploy.
+ * resources (function, role, policy, log group, invoke permission, method), a public API route
+ * two more (its log group's subscription filter to the request log indexer, and the permission
+ * that lets CloudWatch Logs invoke the indexer for it), plus, for a path of its own, an API
+ * Gateway resource per new path segment and the path's 405 method: 36 public routes on 36
+ * paths of their own are about 360 resources, under the budget. A resource that outgrows it
+ * fails the synth here rather than the deploy.
  */
-export const MAX_ROUTES_PER_GROUP = 40;
+export const MAX_ROUTES_PER_GROUP = 36;
 
 export interface RouteGroup {
   /** The first path segment after the plane's base path (`members`, `users`); empty for routes on the base path itself. */
@@ -52,7 +54,7 @@ export function routeGroups(routes: readonly RouteDefinition[], basePath: string
     if (group.routes.length > MAX_ROUTES_PER_GROUP) {
       throw new Error(
         `${group.routes.length} routes under '${basePath}/${group.segment}' would make one nested stack of about ` +
-          `${group.routes.length * 8} resources; at most ${MAX_ROUTES_PER_GROUP} routes fit a group under the ` +
+          `${group.routes.length * 10} resources; at most ${MAX_ROUTES_PER_GROUP} routes fit a group under the ` +
           `${STACK_RESOURCE_BUDGET}-resource budget (CloudFormation refuses more than ${CLOUDFORMATION_RESOURCE_LIMIT}): ` +
           'cut the group finer here (docs/deploy.md, "How the app is split").',
       );

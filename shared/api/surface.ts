@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { guaranteesOf } from '#shared/api/guarantees';
 import { authorizerContext } from '#shared/api/principal';
 import { apiVersions } from '#shared/api/versions';
@@ -38,15 +38,35 @@ export const publicSurface: Surface<{ scope: Scope | undefined }> = {
       : []),
   ],
   inner: (route) => [...(guaranteesOf(route).idempotent ? [idempotency(route, scopeOf)] : []), versionChanges(route, apiVersions)],
+  // What the request log of each request holds (shared/identity/request-logs/index.ts reads
+  // these lines): never a body, a query string or a key, only the key's id.
   logFields: (event, response) => {
     const scope = scopeOf(event);
+    const keyId = (event.requestContext.authorizer as Record<string, unknown> | null | undefined)?.api_key_id;
     return {
+      plane: 'api',
       organization_id: scope?.organizationId,
       mode: scope?.mode,
+      api_key_id: typeof keyId === 'string' && keyId ? keyId : undefined,
       api_version: response.headers?.[apiVersions.header],
+      ...errorOf(response),
     };
   },
 };
+
+/** The `type` and `code` of an error answer (a replayed one too), read from its body. */
+function errorOf(response: APIGatewayProxyResult): { error_type?: string; error_code?: string } {
+  if (response.statusCode < 400 || !response.body) return {};
+  try {
+    const body = JSON.parse(response.body) as { type?: unknown; code?: unknown };
+    return {
+      error_type: typeof body.type === 'string' ? body.type : undefined,
+      error_code: typeof body.code === 'string' ? body.code : undefined,
+    };
+  } catch {
+    return {};
+  }
+}
 
 /** A public API route's Lambda handler: one line per route in functions/api/. */
 export function apiHandler<R extends RouteDefinition>(route: R, handle: (request: ApiRequest<R>) => Promise<unknown>): ApiHandler {

@@ -208,6 +208,8 @@ export function httpEnvelope(route: RouteDefinition, surface: Pick<Surface<objec
     logger.info('request', {
       request_id: requestId,
       route: route.operationId,
+      // The route as its table declares it (`/members/{id}`): what request logs are filtered by.
+      route_path: route.path,
       method: event.httpMethod,
       path: event.path,
       status: response.statusCode,

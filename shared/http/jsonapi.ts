@@ -124,3 +124,48 @@ export const cursorListDocument = <A extends z.ZodObject>(type: string, attribut
       prev: z.string().optional().meta({ description: 'The previous (newer) page, when there is one.' }),
     }),
   });
+
+/** A time range in milliseconds since the epoch: `from` inclusive, `below` exclusive; either may be open. */
+export interface TimeRange {
+  from?: number;
+  below?: number;
+}
+
+const COMPARISON = /^(>=|<=|>|<)(.+)$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * The seed's time filter, `filter[cmp-<attribute>]`: one or two comparisons, comma-separated,
+ * each a comparator (`>`, `>=`, `<`, `<=`) and an ISO 8601 time with its offset (or a date:
+ * midnight UTC), at most 40 characters each; two make a bounded range. Parsed into a TimeRange.
+ * (One parameter, not a repeated one: API Gateway hands a function only the last value of a
+ * repeated query parameter, which would silently drop a bound.)
+ */
+export function timeComparisons(param: string, attribute: string) {
+  const problem = `${param} takes one or two comparisons, comma-separated, such as >=2025-01-01T00:00:00Z,<2025-02-01T00:00:00Z`;
+  return z
+    .string()
+    .max(100)
+    .transform((text, ctx): TimeRange => {
+      const range: TimeRange = {};
+      const parts = text.split(',').map((part) => part.trim());
+      if (parts.length > 2) return (ctx.addIssue({ code: 'custom', message: problem }), z.NEVER);
+      for (const part of parts) {
+        const [, comparator, time] = COMPARISON.exec(part) ?? [];
+        const millis = time !== undefined && part.length <= 40 && DATE_TIME.test(time) ? Date.parse(time) : Number.NaN;
+        if (!comparator || !Number.isFinite(millis)) return (ctx.addIssue({ code: 'custom', message: problem }), z.NEVER);
+        const lower = comparator.startsWith('>');
+        if (lower ? range.from !== undefined : range.below !== undefined) {
+          return (ctx.addIssue({ code: 'custom', message: `${param} takes at most one lower (> or >=) and one upper (< or <=) bound` }), z.NEVER);
+        }
+        if (lower) range.from = comparator === '>' ? millis + 1 : millis;
+        else range.below = comparator === '<=' ? millis + 1 : millis;
+      }
+      return range;
+    })
+    .optional()
+    .meta({
+      description: `Compare ${attribute} with a time: \`[comparator][datetime]\`, comparators >, >=, <, <=; two, comma-separated, make a bounded range.`,
+      example: '>=2025-01-01T00:00:00Z,<2025-01-02T00:00:00Z',
+    });
+}

@@ -1,10 +1,12 @@
 import { eventRoutes } from '#shared/identity/events/routes';
 import { apiKeyRoutes } from '#shared/identity/api-keys/routes';
+import { auditEventRoutes } from '#shared/identity/audit/routes';
 import { lifecycleRoutes } from '#shared/identity/lifecycle/routes';
 import { invitationRoutes } from '#shared/identity/invitations/routes';
 import { mfaTotpRoutes } from '#shared/identity/mfa/routes';
 import { organizationRoutes } from '#shared/identity/organizations/routes';
 import { passwordRoutes } from '#shared/identity/passwords/routes';
+import { requestLogRoutes } from '#shared/identity/request-logs/routes';
 import { roleRoutes, roleUserRoutes } from '#shared/identity/roles/routes';
 import { sessionRoutes } from '#shared/identity/sessions/routes';
 import { identitySpecRoutes } from '#shared/identity/spec/routes';
@@ -30,6 +32,8 @@ export const identityRoutes = {
   ...eventRoutes,
   ...taskTemplateRoutes,
   ...apiKeyRoutes,
+  ...requestLogRoutes,
+  ...auditEventRoutes,
   ...identitySpecRoutes,
 };
 

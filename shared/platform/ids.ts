@@ -57,6 +57,22 @@ export function newId(kind: IdKind, now?: number): string {
   return `${ID_PREFIXES[kind]}_${ksuid(now)}`;
 }
 
+/**
+ * The smallest id of this kind that can be made at this millisecond: every id made then or
+ * later sorts at or after it, every id made before sorts before it. A time range on a list
+ * sorted by id is then a range of ids (`idFloor(from) <= id < idFloor(to)`).
+ */
+export function idFloor(kind: IdKind, millis: number): string {
+  const bytes = Buffer.alloc(20);
+  const seconds = Math.floor(millis / 1000) - KSUID_EPOCH_SECONDS;
+  // Before the KSUID epoch every id is later; past its last second (year 2150) every id is earlier.
+  if (seconds < 0) return `${ID_PREFIXES[kind]}_${'0'.repeat(KSUID_LENGTH)}`;
+  if (seconds > 0xffffffff) return `${ID_PREFIXES[kind]}_${'z'.repeat(KSUID_LENGTH)}`;
+  bytes.writeUInt32BE(seconds, 0);
+  bytes.writeUInt16BE(Math.floor(millis) % 1000, 4);
+  return `${ID_PREFIXES[kind]}_${toBase62(bytes, KSUID_LENGTH)}`;
+}
+
 /** True when the text has the shape of an id of this kind: a cheap guard before any read. */
 export function isId(kind: IdKind, text: string): boolean {
   const prefix = `${ID_PREFIXES[kind]}_`;

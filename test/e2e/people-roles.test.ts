@@ -508,24 +508,39 @@ describe('permissions of roles', () => {
 });
 
 describe('the management API', () => {
-  it('refuses a viewer with 403 forbidden on every route that needs a permission a viewer lacks, before reading its input', async () => {
-    const viewer = await signedIn(['viewer']);
-    const viewerMay = new Set<string>(BUILT_IN_ROLES.viewer.permissions);
+  /** Every session route that needs a permission the role lacks, called with fake ids and no body. */
+  async function refusalsOf(role: 'viewer' | 'developer') {
+    const person = await signedIn([role]);
+    const may = new Set<string>(BUILT_IN_ROLES[role].permissions);
     const routes = identityRouteList.filter(
-      (route) => route.auth === 'session' && route.permission !== undefined && route.permission !== 'self' && !viewerMay.has(route.permission),
+      (route) => route.auth === 'session' && route.permission !== undefined && route.permission !== 'self' && !may.has(route.permission),
     );
-
     const answers = await Promise.all(
       routes.map(async (route) => {
         const path = route.path.replace(/\{[^}]+\}/g, 'fake_0000000000000000000000000000');
-        const answer = await manage(route.method, path, { token: viewer.token });
+        const answer = await manage(route.method, path, { token: person.token });
         return `${route.method} ${route.path}: ${answer.status} ${answer.body?.errors?.[0]?.code}`;
       }),
     );
+    return { routes, answers };
+  }
+
+  it('refuses a viewer with 403 forbidden on every route that needs a permission a viewer lacks, before reading its input', async () => {
+    const { routes, answers } = await refusalsOf('viewer');
 
     expect(routes.map((route) => route.operationId)).toEqual(
       expect.arrayContaining(['updateOrganization', 'createRole', 'updateRole', 'deleteRole', 'removeRoleUser', 'assignRoleUser']),
     );
+    expect(answers).toEqual(routes.map((route) => `${route.method} ${route.path}: 403 forbidden`));
+  });
+
+  it('refuses a developer likewise on the people, roles, settings and audit routes, and nowhere else', async () => {
+    const { routes, answers } = await refusalsOf('developer');
+
+    expect(routes.map((route) => route.operationId)).toEqual(
+      expect.arrayContaining(['updateOrganization', 'createRole', 'createInvitation', 'transitionUserState', 'listAuditEvents']),
+    );
+    expect(routes.map((route) => route.permission).filter((permission) => !['organization.write', 'users.manage', 'roles.manage', 'sessions.manage', 'audit.read'].includes(permission!))).toEqual([]);
     expect(answers).toEqual(routes.map((route) => `${route.method} ${route.path}: 403 forbidden`));
   });
 });

@@ -3,7 +3,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Api } from '#infra/http/rest-api';
 import { OsmaStack } from '#infra/stack';
 import { apiKeyKeys } from '#shared/identity/api-keys/keys';
@@ -12,6 +12,7 @@ import { loginKeys } from '#shared/identity/logins/keys';
 import { totpKeys } from '#shared/identity/mfa/keys';
 import { organizationKeys } from '#shared/identity/organizations/keys';
 import { passwordResetKeys } from '#shared/identity/passwords/keys';
+import { ownerItems } from '#shared/identity/logins/owner';
 import { PLATFORM_TABLE_ACTIONS, platformLeadingKeys } from '#shared/identity/platform/keys';
 import { identityPlane } from '#shared/identity/plane';
 import { identityRouteList } from '#shared/identity/routes';
@@ -106,12 +107,19 @@ describe('the platform function', () => {
     const email = 'owner@acme.test';
     const allowed = (pk: string) => platformLeadingKeys().some((pattern) => stringLike(pattern, pk));
 
+    // Every item of the owner's membership as the command writes it (login, user, email lock,
+    // role holder, active-owner count, first history entry), read from the writes themselves.
+    vi.stubEnv('OSMA_TABLE_NAME', 'osma-test');
+    const owner = ownerItems({ organizationId, email, passwordHash: 'x', firstName: 'A', lastName: 'B' });
+    const written = owner.puts.map((write) => String((write.Put?.Item ?? write.Update?.Key ?? write.ConditionCheck?.Key ?? write.Delete?.Key)?.pk));
+    expect(written.length).toBeGreaterThan(4);
     for (const pk of [
       organizationKeys.key(organizationId).pk,
       userKeys.pk(organizationId),
       auditKeys.organizationPk(organizationId),
       loginKeys.byEmail(email).pk,
       passwordResetKeys.byEmail(email).pk,
+      ...written,
     ]) {
       expect(allowed(pk), pk).toBe(true);
     }

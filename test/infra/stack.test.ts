@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { publicPlane } from '#shared/api/plane';
 import { FILE_ACCESS_LOG_DAYS } from '#infra/api/files';
 import { FILE_ACTIONS } from '#infra/platform/osma-function';
+import { REQUEST_LINE_FILTER, REQUEST_LOG_INDEXER_ACTIONS } from '#infra/identity/request-log-indexer';
 import { OsmaStack } from '#infra/stack';
 import { WEBHOOK_MAX_RECEIVE_COUNT, WEBHOOK_VISIBILITY_TIMEOUT_SECONDS } from '#infra/api/queue';
 import { ROUTER_RETRY_ATTEMPTS, ROUTER_TABLE_ACTIONS, SENDER_TABLE_ACTIONS, SENDER_TIMEOUT_SECONDS } from '#infra/api/webhooks';
@@ -101,8 +102,8 @@ describe('OsmaStack', () => {
     const functions = template.findResources('AWS::Lambda::Function');
 
     // Assess
-    // Two authorizers (API keys, sessions), the webhook router and sender, the platform function.
-    expect(Object.keys(functions)).toHaveLength(routeList.length + identityRouteList.length + 5);
+    // Two authorizers (API keys, sessions), the webhook router and sender, the platform function, the request log indexer.
+    expect(Object.keys(functions)).toHaveLength(routeList.length + identityRouteList.length + 6);
     for (const route of routeList) {
       const fn = stack.api.functions[route.operationId];
       expect(fn, route.operationId).toBeDefined();
@@ -644,6 +645,54 @@ describe('OsmaStack', () => {
     }
   });
 
+  it("feeds the request log indexer from each public API key route's log group, and lets it write request log items only", () => {
+    // Prepare
+    const indexerArn = { 'Fn::GetAtt': [logicalId(stack.requestLogIndexer), 'Arn'] };
+    const logGroupOf = (fn: { node: { defaultChild?: unknown } }) =>
+      (template.findResources('AWS::Lambda::Function')[logicalId(fn as never)]!.Properties.LoggingConfig.LogGroup as { Ref: string }).Ref;
+    const keyRoutes = routeList.filter((route) => route.auth === 'apiKey');
+    expect(keyRoutes.length).toBeGreaterThan(5);
+
+    // Act
+    const filters = ofType(resources, 'AWS::Logs::SubscriptionFilter').map(([, filter]) => filter.Properties!);
+    const permissions = ofType(resources, 'AWS::Lambda::Permission')
+      .map(([, permission]) => permission.Properties!)
+      .filter((permission) => permission.Principal === 'logs.amazonaws.com');
+    const statements = roleStatements(resources, logicalId(stack.requestLogIndexer.serviceRole));
+
+    // Assess: one filter per API key route, on its own log group, passing the public API's request lines to the indexer.
+    expect(filters).toHaveLength(keyRoutes.length);
+    const subscribed = filters.map((filter) => filter.LogGroupName.Ref as string).sort();
+    expect(subscribed).toEqual(keyRoutes.map((route) => logGroupOf(stack.api.functions[route.operationId]!)).sort());
+    for (const filter of filters) {
+      expect(filter.DestinationArn).toEqual(indexerArn);
+      expect(filter.FilterPattern).toBe(REQUEST_LINE_FILTER);
+    }
+    // CloudWatch Logs may invoke the indexer for exactly those log groups.
+    expect(permissions).toHaveLength(keyRoutes.length);
+    for (const permission of permissions) {
+      expect(permission).toMatchObject({ Action: 'lambda:InvokeFunction', FunctionName: indexerArn });
+      expect(subscribed).toContain(permission.SourceArn['Fn::GetAtt'][0]);
+    }
+    // Nothing else is subscribed: not the management API, not the document routes, not the indexer itself.
+    for (const route of [...identityRouteList, ...routeList.filter((each) => each.auth !== 'apiKey')]) {
+      const fn = route.path.startsWith('/v1/') ? stack.managementApi.functions[route.operationId]! : stack.api.functions[route.operationId]!;
+      expect(subscribed, route.operationId).not.toContain(logGroupOf(fn));
+    }
+    expect(subscribed).not.toContain(logGroupOf(stack.requestLogIndexer));
+    // BatchWriteItem on the request log partitions only: no read, no other item.
+    const tableStatements = statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'));
+    expect(tableStatements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:BatchWriteItem',
+        Resource: { 'Fn::GetAtt': [logicalId(stack.table), 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`ORG#org_${'?'.repeat(27)}#REQLOG#*`] } },
+      },
+    ]);
+    expect(REQUEST_LOG_INDEXER_ACTIONS).toEqual(['dynamodb:BatchWriteItem']);
+  });
+
   it('serves the management API from the same table: one function per /v1/ route behind the session authorizer, JSON:API gateway answers, the root secret readable by its functions only', () => {
     // Prepare
     const functions = template.findResources('AWS::Lambda::Function');
@@ -693,7 +742,7 @@ describe('OsmaStack', () => {
     );
 
     // Assess
-    expect(environments).toHaveLength(routeList.length + identityRouteList.length + 5);
+    expect(environments).toHaveLength(routeList.length + identityRouteList.length + 6);
     for (const variables of environments) {
       expect(variables.OSMA_STAGE).toBe(STAGE);
       expect(Object.keys(variables).filter((name) => LOCAL_ONLY_SETTINGS.includes(name))).toEqual([]);

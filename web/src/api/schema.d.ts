@@ -89,6 +89,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit-events/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List your organization's audit trail, newest first: by action, actor and time */
+        get: operations["listAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/authenticate/": {
         parameters: {
             query?: never;
@@ -409,6 +426,40 @@ export interface paths {
         put?: never;
         /** Revoke a pending or expired invitation: its link stops working and the person becomes inactive */
         post: operations["revokeInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/request-logs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the public API's requests of your organization, newest first: by request id, mode, status, route and time */
+        get: operations["listRequestLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/request-logs/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get the log of one public API request by its request id */
+        get: operations["getRequestLog"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2014,6 +2065,117 @@ export interface operations {
             };
             /** @description Too many attempts; retry after the retry-after header. */
             429: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonApiErrors"];
+                };
+            };
+            /** @description Something went wrong on Osma's end. */
+            500: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonApiErrors"];
+                };
+            };
+        };
+    };
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                /** @description An action, or several comma-separated: events of any of them. */
+                "filter[action]"?: string;
+                /** @description Events whose actor has this id (a user id, an API key id). */
+                "filter[actor-id]"?: string;
+                /** @description Compare the time of the event with a time: `[comparator][datetime]`, comparators >, >=, <, <=; two, comma-separated, make a bounded range. */
+                "filter[cmp-created-time]"?: string;
+                /** @description Where the page starts: what `links.next` carries. */
+                "page[after]"?: string;
+                /** @description How many resources a page holds, 1 to 1000. */
+                "page[limit]"?: number;
+                /** @description How many resources to skip. */
+                "page[offset]"?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The events, newest first. A page may hold fewer than page[limit] when a filter matched little of what one page may read: follow links.next. */
+            200: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            attributes: {
+                                /** @description What happened, e.g. `login.succeeded`, `role.assigned`. */
+                                action: string;
+                                /** @description Who did it: `user`, `api-key`, `platform` (the platform team), or `anonymous` (no id). */
+                                actor: {
+                                    id: string | null;
+                                    type: string;
+                                };
+                                "created-time": string;
+                                /** @description The rest: ids and reasons, never a secret. */
+                                data: {
+                                    [key: string]: string | number | boolean | null;
+                                };
+                                ip: string | null;
+                                /** @description What it was done to, when it names one thing. */
+                                target: {
+                                    id: string;
+                                    type: string;
+                                } | null;
+                                "user-agent": string | null;
+                            };
+                            id: string;
+                            /** @constant */
+                            type: "audit-events";
+                        }[];
+                        links: {
+                            next?: string;
+                        };
+                        meta: {
+                            page: {
+                                limit: number;
+                                offset: number;
+                                total?: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Invalid or unknown parameters, each named in an error with its source. */
+            400: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonApiErrors"];
+                };
+            };
+            /** @description No access token, or one whose session ended. */
+            401: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonApiErrors"];
+                };
+            };
+            /** @description Your role does not allow it, or a call signed in by cookie failed the CSRF check (`csrf_check_failed`). */
+            403: {
                 headers: {
                     "request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
@@ -4227,6 +4389,247 @@ export interface operations {
             };
             /** @description A conflict with existing data. */
             409: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonApiErrors"];
+                };
+            };
+            /** @description Something went wrong on Osma's end. */
+            500: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonApiErrors"];
+                };
+            };
+        };
+    };
+    listRequestLogs: {
+        parameters: {
+            query?: {
+                /** @description Compare the time the request was answered with a time: `[comparator][datetime]`, comparators >, >=, <, <=; two, comma-separated, make a bounded range. */
+                "filter[cmp-created-time]"?: string;
+                /** @description Requests made with a key of this mode; both when not given. */
+                "filter[mode]"?: "test" | "live";
+                /** @description The request with this id (the `request-id` header of its answer): one read. */
+                "filter[request-id]"?: string;
+                /** @description An operationId of the public API (`getMember`) or its route (`GET /members/{id}`). */
+                "filter[route]"?: string;
+                /** @description A status (`404`) or a class of statuses (`4xx`). */
+                "filter[status]"?: string;
+                /** @description Where the page starts: what `links.next` carries. */
+                "page[after]"?: string;
+                /** @description How many resources a page holds, 1 to 1000. */
+                "page[limit]"?: number;
+                /** @description How many resources to skip. */
+                "page[offset]"?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The requests, newest first. A page may hold fewer than page[limit] when a filter matched little of what one page may read: follow links.next. */
+            200: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            attributes: {
+                                /** @description The id of the API key used (never the key). */
+                                "api-key-id": string | null;
+                                /** @description The API version the request was answered in. */
+                                "api-version": string | null;
+                                /** @description When the request was answered. */
+                                "created-time": string;
+                                /** @description How long the function took to answer, in milliseconds. */
+                                "duration-ms": number | null;
+                                /** @description An error answer's `code`, when it has one. */
+                                "error-code": string | null;
+                                /** @description An error answer's `type`. */
+                                "error-type": string | null;
+                                /** @description The answer was the stored one of an earlier request with the same idempotency key. */
+                                "idempotent-replayed": boolean;
+                                method: string;
+                                /** @enum {string} */
+                                mode: "test" | "live";
+                                /**
+                                 * @description The route's operationId in the public API's document.
+                                 * @example getMember
+                                 */
+                                "operation-id": string | null;
+                                /** @description The path called, without its query string. */
+                                path: string;
+                                /**
+                                 * @description The route, as `METHOD /path/{param}`.
+                                 * @example GET /members/{id}
+                                 */
+                                route: string | null;
+                                status: number;
+                            };
+                            id: string;
+                            /** @constant */
+                            type: "request-logs";
+                        }[];
+                        links: {
+                            next?: string;
+                        };
+                        meta: {
+                            page: {
+                                limit: number;
+                                offset: number;
+                                total?: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Invalid or unknown parameters, each named in an error with its source. */
+            400: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonApiErrors"];
+                };
+            };
+            /** @description No access token, or one whose session ended. */
+            401: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonApiErrors"];
+                };
+            };
+            /** @description Your role does not allow it, or a call signed in by cookie failed the CSRF check (`csrf_check_failed`). */
+            403: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonApiErrors"];
+                };
+            };
+            /** @description Something went wrong on Osma's end. */
+            500: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonApiErrors"];
+                };
+            };
+        };
+    };
+    getRequestLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request id: the `request-id` header of its answer. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request. */
+            200: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            attributes: {
+                                /** @description The id of the API key used (never the key). */
+                                "api-key-id": string | null;
+                                /** @description The API version the request was answered in. */
+                                "api-version": string | null;
+                                /** @description When the request was answered. */
+                                "created-time": string;
+                                /** @description How long the function took to answer, in milliseconds. */
+                                "duration-ms": number | null;
+                                /** @description An error answer's `code`, when it has one. */
+                                "error-code": string | null;
+                                /** @description An error answer's `type`. */
+                                "error-type": string | null;
+                                /** @description The answer was the stored one of an earlier request with the same idempotency key. */
+                                "idempotent-replayed": boolean;
+                                method: string;
+                                /** @enum {string} */
+                                mode: "test" | "live";
+                                /**
+                                 * @description The route's operationId in the public API's document.
+                                 * @example getMember
+                                 */
+                                "operation-id": string | null;
+                                /** @description The path called, without its query string. */
+                                path: string;
+                                /**
+                                 * @description The route, as `METHOD /path/{param}`.
+                                 * @example GET /members/{id}
+                                 */
+                                route: string | null;
+                                status: number;
+                            };
+                            id: string;
+                            /** @constant */
+                            type: "request-logs";
+                        };
+                        meta: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid or unknown parameters, each named in an error with its source. */
+            400: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonApiErrors"];
+                };
+            };
+            /** @description No access token, or one whose session ended. */
+            401: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonApiErrors"];
+                };
+            };
+            /** @description Your role does not allow it, or a call signed in by cookie failed the CSRF check (`csrf_check_failed`). */
+            403: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonApiErrors"];
+                };
+            };
+            /** @description No such resource in your organization. */
+            404: {
                 headers: {
                     "request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
