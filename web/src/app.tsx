@@ -3,6 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { whenSignedOut } from './api/client';
 import { ApiKeys } from './pages/api-keys';
 import { Home } from './pages/home';
+import { Settings } from './pages/settings';
+import { TaskTemplate, TaskTemplates } from './pages/task-templates';
 import { AcceptInvitation, ForgotPassword, ResetPassword, SignIn } from './pages/public';
 import { Link, inMode, navigate, usePlace, type Place } from './router';
 import { signOut, whoAmI, type Me } from './session';
@@ -76,10 +78,16 @@ function SignedInPage(props: { place: Place; me: Me }) {
     case '/team':
       return <NotYet title="Team" />;
     case '/task-templates':
-      return <NotYet title="Task templates" />;
+      return <TaskTemplates place={place} me={me} />;
     case '/settings':
-      return <NotYet title="Settings" />;
+    case '/settings/account':
+    case '/settings/audit':
+      return <Settings place={place} me={me} />;
     default:
+      if (place.path.startsWith('/task-templates/')) {
+        const reference = decodeURIComponent(place.path.slice('/task-templates/'.length));
+        return <TaskTemplate key={reference} place={place} me={me} reference={reference} />;
+      }
       return (
         <>
           <PageHeading>Page not found</PageHeading>
