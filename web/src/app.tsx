@@ -4,6 +4,8 @@ import { whenSignedOut } from './api/client';
 import { ApiKeys } from './pages/api-keys';
 import { DEVELOPER_PAGES, developersPage } from './pages/developers';
 import { Home } from './pages/home';
+import { Settings } from './pages/settings';
+import { TaskTemplate, TaskTemplates } from './pages/task-templates';
 import { AcceptInvitation, ForgotPassword, ResetPassword, SignIn } from './pages/public';
 import { TEAM_PAGES, Team } from './pages/team';
 import { Link, inMode, navigate, usePlace, type Place } from './router';
@@ -77,10 +79,16 @@ function SignedInPage(props: { place: Place; me: Me }) {
     case '/developers/api-keys':
       return <ApiKeys place={place} me={me} />;
     case '/task-templates':
-      return <NotYet title="Task templates" />;
+      return <TaskTemplates place={place} me={me} />;
     case '/settings':
-      return <NotYet title="Settings" />;
+    case '/settings/account':
+    case '/settings/audit':
+      return <Settings place={place} me={me} />;
     default:
+      if (place.path.startsWith('/task-templates/')) {
+        const reference = decodeURIComponent(place.path.slice('/task-templates/'.length));
+        return <TaskTemplate key={reference} place={place} me={me} reference={reference} />;
+      }
       return (
         developersPage(place, me) ?? (
         <>

@@ -31,8 +31,9 @@ const VERSION_MESSAGE = `default-api-version must be a released API version: ${R
 export const organizationPatch = z.strictObject({
   'display-name': z.string().trim().min(1).max(200).optional(),
   timezone: timezoneSchema.optional(),
+  // An enum, so that the document names the released versions (the dashboard offers them).
   'default-api-version': z
-    .string({ error: VERSION_MESSAGE })
+    .enum(RELEASED as [string, ...string[]], { error: VERSION_MESSAGE })
     .refine((version) => isVersion(version), { error: VERSION_MESSAGE })
     .optional()
     .meta({ description: 'A released API version (a date).', example: RELEASED[0] }),

@@ -1,5 +1,6 @@
 import { can } from '#shared/identity/roles/permissions';
 import type { SessionPrincipal } from '#shared/identity/principal';
+import { activeSessionsOfLogin } from '#shared/identity/sessions/login-sessions';
 import { endSession, getSessionItem, type SessionItem } from '#shared/identity/sessions/session';
 import { SESSION_TYPE } from '#shared/identity/sessions/routes';
 import { errors } from '#shared/platform/errors';
@@ -17,6 +18,28 @@ export async function sessionFor(principal: SessionPrincipal, id: string): Promi
     (session.user_id === principal.userId || can(principal, 'sessions.manage'));
   if (!visible) throw errors.notFound('session', id);
   return session;
+}
+
+/**
+ * The caller's own active sessions, newest first, as a page: every active session of the login
+ * behind the calling session (its login's index, one consistent Query), kept to this person in
+ * this organization. The calling session is among them.
+ */
+export async function ownSessions(principal: SessionPrincipal, page: { 'page[limit]': number; 'page[offset]': number }) {
+  const current = await getSessionItem(principal.sessionId);
+  const sessions = current
+    ? (await activeSessionsOfLogin(current.login_id)).filter(
+        (session) => session.user_id === principal.userId && session.organization_id === principal.organizationId,
+      )
+    : [];
+  sessions.sort((a, b) => b.created_at.localeCompare(a.created_at) || b.session_id.localeCompare(a.session_id));
+  const offset = page['page[offset]'];
+  const limit = page['page[limit]'];
+  return {
+    data: sessions.slice(offset, offset + limit).map(sessionResource),
+    meta: { page: { limit, offset, total: sessions.length } },
+    links: {},
+  };
 }
 
 /** Signs a session out; ending one that already ended changes nothing. */

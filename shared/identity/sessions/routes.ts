@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { idPath, resourceDocument } from '#shared/http/jsonapi';
+import { idPath, listDocument, pageQuery, resourceDocument } from '#shared/http/jsonapi';
 import { routeTable } from '#shared/http/route';
 import { REFRESH_TOKEN_SECONDS } from '#shared/identity/sessions/session';
 import { ACCESS_TOKEN_SECONDS } from '#shared/identity/sessions/tokens';
@@ -127,6 +127,15 @@ export const sessionRoutes = routeTable(
       summary: 'Who is calling: the session behind the access token',
       request: {},
       success: { status: 201, description: 'The caller.', schema: authenticateAnswer },
+    },
+    listOwnSessions: {
+      method: 'GET',
+      path: '/v1/sessions/',
+      handler: 'list',
+      permission: 'self',
+      summary: 'List your own active sessions, newest first (the one calling included)',
+      request: { query: z.strictObject(pageQuery) },
+      success: { status: 200, description: 'Your active, unexpired sessions, newest first.', schema: listDocument(SESSION_TYPE, sessionAttributes) },
     },
     getSession: {
       method: 'GET',

@@ -555,6 +555,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sessions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List your own active sessions, newest first (the one calling included) */
+        get: operations["listOwnSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sessions/{id}/": {
         parameters: {
             query?: never;
@@ -3709,8 +3726,9 @@ export interface operations {
                             /**
                              * @description A released API version (a date).
                              * @example 2022-05-02
+                             * @enum {string}
                              */
-                            "default-api-version"?: string;
+                            "default-api-version"?: "2022-05-02" | "2022-07-19";
                             "display-name"?: string;
                             /**
                              * @description An IANA time zone.
@@ -5624,6 +5642,92 @@ export interface operations {
             };
             /** @description A conflict with existing data. */
             409: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonApiErrors"];
+                };
+            };
+            /** @description Something went wrong on Osma's end. */
+            500: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonApiErrors"];
+                };
+            };
+        };
+    };
+    listOwnSessions: {
+        parameters: {
+            query?: {
+                /** @description How many resources a page holds, 1 to 1000. */
+                "page[limit]"?: number;
+                /** @description How many resources to skip. */
+                "page[offset]"?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your active, unexpired sessions, newest first. */
+            200: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            attributes: {
+                                "created-time": string;
+                                "ended-time": string | null;
+                                "expiration-time": string;
+                                "login-info": {
+                                    email: string;
+                                    organizations: string[];
+                                    "session-id": string;
+                                    "user-id": string;
+                                };
+                                /** @enum {string} */
+                                status: "active" | "ended";
+                                "user-id": string;
+                            };
+                            id: string;
+                            /** @constant */
+                            type: "sessions";
+                        }[];
+                        links: {
+                            next?: string;
+                        };
+                        meta: {
+                            page: {
+                                limit: number;
+                                offset: number;
+                                total?: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Invalid or unknown parameters, each named in an error with its source. */
+            400: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonApiErrors"];
+                };
+            };
+            /** @description No access token, or one whose session ended. */
+            401: {
                 headers: {
                     "request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
