@@ -102,15 +102,6 @@ function SignedInPage(props: { place: Place; me: Me }) {
   }
 }
 
-function NotYet(props: { title: string }) {
-  return (
-    <>
-      <PageHeading>{props.title}</PageHeading>
-      <p class="empty">This part of the dashboard is not built yet; the management API already offers it under /v1/.</p>
-    </>
-  );
-}
-
 /** The signed-in frame: the mode switch and banner, the navigation, and who is signed in. */
 function Shell(props: { place: Place; me: Me; onSignedOut: () => void; children: ComponentChildren }) {
   const { place, me } = props;
