@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { OsmaStack } from '#infra/stack';
+import { ensureDashboardBuilt } from '#local/dashboard';
 
 /**
  * `cdk synth` / `cdk deploy` entry point. The stage comes from `-c stage=<name>` (default
@@ -10,6 +11,13 @@ import { OsmaStack } from '#infra/stack';
  * any finding that is not acknowledged next to its resource with `Validations.of(...)`.
  */
 const app = new App();
+// The dashboard's bucket is filled from web/dist at deploy, so it must exist at synth: built here
+// with Vite, offline, when it is missing or older than its sources, unless `-c dashboardAssets=<dir>`
+// names a build.
+if (!app.node.tryGetContext('dashboardAssets')) {
+  const { built } = await ensureDashboardBuilt();
+  if (built) process.stderr.write('Built the dashboard (web/dist) for the synth.\n');
+}
 // OsmaStack refuses a malformed stage name, and `local`.
 const stage = String(app.node.tryGetContext('stage') ?? 'dev');
 // Optional: the stage's mail sender and the dashboard's URL (docs/deploy.md).

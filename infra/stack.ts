@@ -17,6 +17,7 @@ import { checkedDashboardUrl } from '#shared/identity/mail/settings';
 import { PlatformFunction } from '#infra/identity/platform-function';
 import { RequestLogIndexer } from '#infra/identity/request-log-indexer';
 import { mailSender } from '#infra/platform/mail';
+import { Dashboard, DEFAULT_DASHBOARD_ASSETS } from '#infra/dashboard/dashboard';
 import type { RouteDefinition } from '#shared/http/route';
 
 export interface OsmaStackProps extends StackProps {
@@ -29,6 +30,8 @@ export interface OsmaStackProps extends StackProps {
   mailFrom?: string;
   /** Where links in mail lead (`-c dashboardUrl=...`, OSMA_DASHBOARD_URL): https, no query. */
   dashboardUrl?: string;
+  /** The built dashboard. @default the context's `dashboardAssets` (`-c dashboardAssets=<dir>`), else web/dist */
+  dashboardAssets?: string;
   /** The public API's routes. @default all of the public plane's */
   publicRoutes?: RouteDefinition[];
   /** The management API's routes. @default all of the management plane's */
@@ -68,6 +71,7 @@ export class OsmaStack extends Stack {
   readonly webhookPipeline: WebhookPipeline;
   readonly platformFunction: PlatformFunction;
   readonly requestLogIndexer: RequestLogIndexer;
+  readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: OsmaStackProps) {
     checkStageName(props.stage);
@@ -138,6 +142,18 @@ export class OsmaStack extends Stack {
       dashboardUrl: mail.dashboardUrl,
     });
 
+    // The dashboard's own URL is not the default of dashboardUrl: the mailing functions would need
+    // the distribution, which needs the management API, which waits for those functions: a cycle
+    // of nested stacks (docs/deploy.md).
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      stage: props.stage,
+      assets: props.dashboardAssets ?? (this.node.tryGetContext('dashboardAssets') as string | undefined) ?? DEFAULT_DASHBOARD_ASSETS,
+      managementApi: this.managementApi.restApi,
+      managementPlane: identityPlane,
+      publicApi: this.restApi,
+      accessLogs: this.files.accessLogs,
+    });
+
     new CfnOutput(this, 'ApiUrl', {
       description: 'Base URL of the Osma API for this stage',
       value: this.restApi.url,
@@ -149,6 +165,10 @@ export class OsmaStack extends Stack {
     new CfnOutput(this, 'PlatformFunctionName', {
       description: 'The platform function (npm run admin -- <command> --stage <stage>), invocable with IAM credentials only',
       value: this.platformFunction.functionName,
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'The dashboard (CloudFront), with the management API under /v1/ on the same origin',
+      value: this.dashboard.url,
     });
     new CfnOutput(this, 'TableName', {
       description: 'The DynamoDB table (OSMA_TABLE_NAME)',

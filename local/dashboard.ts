@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, relative, resolve } from 'node:path';
 import type { GatewayListener } from '#local/gateway';
+import { DASHBOARD_SECURITY_HEADERS } from '#shared/http/dashboard-headers';
 
 /**
  * The dashboard's origin on this machine, as CloudFront serves it when deployed: the built app
@@ -18,14 +19,6 @@ export const DASHBOARD_DIST = join(WEB, 'dist');
 const STAMP = '.source-hash';
 /** What the build reads besides web/src: a change to any of them makes the built app stale. */
 const SOURCES = ['web/index.html', 'web/vite.config.ts', 'web/package.json', 'shared/identity/roles/keys.ts'];
-
-export const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-};
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const CONTENT_TYPES: Record<string, string> = {
@@ -96,7 +89,7 @@ export async function startDashboard(options: {
   const index = readFileSync(join(DASHBOARD_DIST, 'index.html'));
   const config = Buffer.from(JSON.stringify({ apiUrl: options.apiUrl }));
   const server = createServer((req, res) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    for (const [name, value] of Object.entries(DASHBOARD_SECURITY_HEADERS)) res.setHeader(name, value);
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/v1' || path.startsWith('/v1/')) return options.gateway(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {

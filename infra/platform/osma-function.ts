@@ -200,11 +200,12 @@ export class OsmaFunction extends NodejsFunction {
   }
 }
 
-/** A resolved CloudFormation value as cdk-nag names it in a finding: `{"Ref": "X"}` is `<X>`, a GetAtt `<X.Attr>`, a join its parts. */
-function flattenReference(value: unknown): string {
+/** A resolved CloudFormation value as cdk-nag names it in a finding: `{"Ref": "X"}` is `<X>`, a GetAtt `<X.Attr>`, a join its parts, a Sub its `${X}` as `<X>`. */
+export function flattenReference(value: unknown): string {
   if (typeof value === 'string') return value;
   const node = value as Record<string, any>;
   if (node['Fn::Join']) return (node['Fn::Join'][1] as unknown[]).map(flattenReference).join(node['Fn::Join'][0]);
+  if (typeof node['Fn::Sub'] === 'string') return (node['Fn::Sub'] as string).replace(/\$\{([^}]+)\}/g, '<$1>');
   if (node['Fn::GetAtt']) return `<${node['Fn::GetAtt'][0]}.${node['Fn::GetAtt'][1]}>`;
   if (node.Ref) return `<${node.Ref}>`;
   return JSON.stringify(value);

@@ -21,7 +21,7 @@ import { userKeys } from '#shared/api/users/keys';
 import { rateLimitKeys } from '#shared/http/middleware/keys';
 import { newId } from '#shared/platform/ids';
 import { scopeKey } from '#shared/platform/table';
-import { flatTemplate, logicalId } from '#test/infra/templates';
+import { DASHBOARD_FIXTURE, flatTemplate, logicalId } from '#test/infra/templates';
 
 const STAGE = 'test';
 const MAIL_FROM = 'Osma <no-reply@osma.example>';
@@ -32,7 +32,7 @@ type Statement = { Effect: string; Action: string | string[]; Resource: unknown;
 
 function makeApp(): App {
   const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'));
-  return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+  return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], dashboardAssets: DASHBOARD_FIXTURE } });
 }
 
 

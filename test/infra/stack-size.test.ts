@@ -11,14 +11,14 @@ import { OsmaStack, type OsmaStackProps } from '#infra/stack';
 import { routeList } from '#shared/api/routes';
 import type { HttpMethod, RouteDefinition } from '#shared/http/route';
 import { identityRouteList } from '#shared/identity/routes';
-import { stackTemplates } from '#test/infra/templates';
+import { DASHBOARD_FIXTURE, stackTemplates } from '#test/infra/templates';
 
 const STAGE = 'test';
 
 /** The same feature flags `cdk synth` uses, with esbuild bundling skipped for speed. */
 function makeApp(): App {
   const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'));
-  return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+  return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], dashboardAssets: DASHBOARD_FIXTURE } });
 }
 
 /** The templates, by the stack's path (`''` is the stage's own stack). */
@@ -207,6 +207,7 @@ describe('the stateful resources', () => {
       WebhooksDeadLetterQueue1C65998B: 'AWS::SQS::Queue',
       ApiAccessLogs50B185DB: 'AWS::Logs::LogGroup',
       ManagementApiAccessLogs0748BDE3: 'AWS::Logs::LogGroup',
+      DashboardBucketA782FB5B: 'AWS::S3::Bucket',
     };
 
     // Act

@@ -3,6 +3,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 
 type Json = any;
 
+/** A stand-in for the built dashboard (context `dashboardAssets`), so that the infra tests need no build of web/. */
+export const DASHBOARD_FIXTURE = new URL('./fixtures/dashboard', import.meta.url).pathname;
+
 /** The stack and each nested stack beneath it, at any depth, with its synthesized template. */
 export function stackTemplates(root: Stack): { stack: Stack; path: string; template: Json }[] {
   const nested = root.node.findAll().filter((construct): construct is NestedStack => NestedStack.isNestedStack(construct));
