@@ -101,3 +101,11 @@ export function formatTime(value: string | null | undefined): string {
   if (!value) return '—';
   return new Date(value).toLocaleString();
 }
+
+/** What a call is doing while it has nothing to show: loading (the first time), or its failure. */
+export function LoadStatus(props: { state: { loading: boolean; data?: unknown; failure?: unknown }; what: string }) {
+  const { state } = props;
+  if (state.failure !== undefined) return <ErrorView failure={state.failure} />;
+  if (state.loading && state.data === undefined) return <Loading what={props.what} />;
+  return null;
+}

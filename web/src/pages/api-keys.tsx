@@ -3,7 +3,7 @@ import { api, must } from '../api/client';
 import type { paths } from '../api/schema';
 import type { Place } from '../router';
 import { can, type Me } from '../session';
-import { Empty, ErrorView, Loading, PageHeading, SecretOnce, formatTime, useLoad } from '../ui';
+import { Empty, ErrorView, formatTime, LoadStatus, PageHeading, SecretOnce, useLoad } from '../ui';
 
 type ApiKey = paths['/v1/api-keys/']['get']['responses'][200]['content']['application/json']['data'][number];
 
@@ -83,8 +83,7 @@ export function ApiKeys(props: { place: Place; me: Me }) {
           }
         />
       )}
-      {keys.loading && !keys.data && <Loading what="the keys" />}
-      {keys.failure !== undefined && <ErrorView failure={keys.failure} />}
+      <LoadStatus state={keys} what="the keys" />
       {keys.data && keys.data.data.length === 0 && <Empty>No {mode} key yet.</Empty>}
       {keys.data && keys.data.data.length > 0 && (
         <table>

@@ -2,7 +2,7 @@ import { isBuiltInRole, type Permission } from '@osma/roles';
 import { api, must } from '../api/client';
 import { Link, inMode, type Mode } from '../router';
 import { can, type Me } from '../session';
-import { Empty, ErrorView, Loading, formatTime, useLoad } from '../ui';
+import { Empty, formatTime, LoadStatus, useLoad } from '../ui';
 import { RequestTable } from './request-logs';
 
 /** How many of the newest events Home looks into for failed deliveries (one deliveries call each). */
@@ -29,8 +29,7 @@ function LatestRequests(props: { mode: Mode }) {
   return (
     <section aria-labelledby="latest-requests">
       <h2 id="latest-requests">Latest requests</h2>
-      {logs.loading && !logs.data && <Loading what="the latest requests" />}
-      {logs.failure !== undefined && <ErrorView failure={logs.failure} />}
+      <LoadStatus state={logs} what="the latest requests" />
       {logs.data && logs.data.data.length === 0 && <Empty>No {mode} request yet.</Empty>}
       {logs.data && logs.data.data.length > 0 && <RequestTable logs={logs.data.data} mode={mode} caption={`The latest requests in ${mode} mode`} />}
       <p>
@@ -60,8 +59,7 @@ function FailedDeliveries(props: { mode: Mode }) {
   return (
     <section aria-labelledby="failed-deliveries">
       <h2 id="failed-deliveries">Failed deliveries</h2>
-      {failed.loading && !failed.data && <Loading what="the failed deliveries" />}
-      {failed.failure !== undefined && <ErrorView failure={failed.failure} />}
+      <LoadStatus state={failed} what="the failed deliveries" />
       {failed.data && failed.data.length === 0 && <Empty>No failed delivery among the latest {EVENTS_LOOKED_AT} {mode} events.</Empty>}
       {failed.data && failed.data.length > 0 && (
         <table>

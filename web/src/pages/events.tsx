@@ -3,7 +3,7 @@ import { api, must } from '../api/client';
 import type { paths } from '../api/schema';
 import { Link, inMode, type Place } from '../router';
 import { can, type Me } from '../session';
-import { Empty, ErrorView, Loading, PageHeading, formatTime, useLoad } from '../ui';
+import { Empty, ErrorView, formatTime, LoadStatus, PageHeading, useLoad } from '../ui';
 
 type Delivery = paths['/v1/events/{id}/deliveries/']['get']['responses'][200]['content']['application/json']['data'][number];
 
@@ -32,8 +32,7 @@ export function Events(props: { place: Place }) {
       <p>
         What happened in <strong>{mode} mode</strong> in the last 30 days, newest first. Open an event to see its deliveries to your endpoints.
       </p>
-      {events.loading && !events.data && <Loading what="the events" />}
-      {events.failure !== undefined && <ErrorView failure={events.failure} />}
+      <LoadStatus state={events} what="the events" />
       {events.data && events.data.data.length === 0 && <Empty>No {mode} event in the last 30 days.</Empty>}
       {events.data && events.data.data.length > 0 && (
         <table>
@@ -119,8 +118,7 @@ export function EventDetail(props: { place: Place; me: Me; id: string }) {
       <p>
         <Link href={inMode('/developers/events', mode)}>All events</Link>
       </p>
-      {event.loading && !event.data && <Loading what="the event" />}
-      {event.failure !== undefined && <ErrorView failure={event.failure} />}
+      <LoadStatus state={event} what="the event" />
       {event.data && (
         <dl class="facts">
           <dt>Type</dt>
@@ -144,8 +142,7 @@ export function EventDetail(props: { place: Place; me: Me; id: string }) {
             Refresh deliveries
           </button>
         </p>
-        {deliveries.loading && !deliveries.data && <Loading what="the deliveries" />}
-        {deliveries.failure !== undefined && <ErrorView failure={deliveries.failure} />}
+        <LoadStatus state={deliveries} what="the deliveries" />
         {deliveries.data && deliveries.data.data.length === 0 && <Empty>No endpoint was subscribed to this event when it happened.</Empty>}
         {deliveries.data?.data.map((delivery) => (
           <DeliveryView key={delivery.id} delivery={delivery} manage={manage} onResend={() => resend(delivery)} />

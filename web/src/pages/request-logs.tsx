@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, must } from '../api/client';
 import { Link, inMode, navigate, type Place } from '../router';
-import { Empty, ErrorView, Loading, PageHeading, formatTime, useLoad } from '../ui';
+import { Empty, formatTime, LoadStatus, PageHeading, useLoad } from '../ui';
 import { nextCursor } from './events';
 
 /** The filters live in the address (`?status=4xx&route=...&from=...&to=...`), so a filtered list can be shared. */
@@ -126,8 +126,7 @@ export function RequestLogs(props: { place: Place }) {
           </button>
         </div>
       </form>
-      {logs.loading && !logs.data && <Loading what="the requests" />}
-      {logs.failure !== undefined && <ErrorView failure={logs.failure} />}
+      <LoadStatus state={logs} what="the requests" />
       {logs.data && logs.data.data.length === 0 && <Empty>{older ? 'No match on this page: look at older requests.' : `No ${mode} request matches.`}</Empty>}
       {logs.data && logs.data.data.length > 0 && <RequestTable logs={logs.data.data} mode={mode} caption={`Requests in ${mode} mode`} />}
       <p>
@@ -200,8 +199,7 @@ export function RequestLogDetail(props: { place: Place; id: string }) {
       <p>
         <Link href={inMode('/developers/logs', mode)}>All requests</Link>
       </p>
-      {log.loading && !log.data && <Loading what="the request" />}
-      {log.failure !== undefined && <ErrorView failure={log.failure} />}
+      <LoadStatus state={log} what="the request" />
       {entry && entry.attributes.mode !== mode && (
         <p class="notice">
           This request was made with a {entry.attributes.mode} key.{' '}

@@ -4,7 +4,7 @@ import { api, must } from '../api/client';
 import type { paths } from '../api/schema';
 import { Link, inMode, navigate, type Place } from '../router';
 import { can, type Me } from '../session';
-import { Empty, ErrorView, Loading, PageHeading, formatTime, useLoad } from '../ui';
+import { Empty, ErrorView, formatTime, LoadStatus, PageHeading, useLoad } from '../ui';
 
 type OrganizationPatch = NonNullable<paths['/v1/organizations/{id}/']['patch']['requestBody']>['content']['application/json']['data']['attributes'];
 type ApiVersion = NonNullable<OrganizationPatch['default-api-version']>;
@@ -93,8 +93,7 @@ function Organization(props: { me: Me }) {
   return (
     <>
       <PageHeading>Organization</PageHeading>
-      {organization.loading && !organization.data && <Loading what="the organization" />}
-      {organization.failure !== undefined && <ErrorView failure={organization.failure} />}
+      <LoadStatus state={organization} what="the organization" />
       {attributes && shown && (
         <>
           {!writable && <p class="notice">Only owners and admins change these settings.</p>}
@@ -346,8 +345,7 @@ function Totp() {
           </button>
         </form>
       )}
-      {configs.loading && !configs.data && <Loading what="your TOTP settings" />}
-      {configs.failure !== undefined && <ErrorView failure={configs.failure} />}
+      <LoadStatus state={configs} what="your TOTP settings" />
       {configs.data && configs.data.data.length > 0 && (
         <table>
           <caption class="visually-hidden">Your TOTP configurations</caption>
@@ -449,8 +447,7 @@ function Sessions(props: { me: Me }) {
     <section aria-labelledby="sessions-heading">
       <h2 id="sessions-heading">Your sessions</h2>
       {failure !== undefined && <ErrorView failure={failure} />}
-      {sessions.loading && !sessions.data && <Loading what="your sessions" />}
-      {sessions.failure !== undefined && <ErrorView failure={sessions.failure} />}
+      <LoadStatus state={sessions} what="your sessions" />
       {sessions.data && sessions.data.data.length === 0 && <Empty>No active session.</Empty>}
       {sessions.data && sessions.data.data.length > 0 && (
         <table>
@@ -538,8 +535,7 @@ function AuditLog(props: { place: Place }) {
           <button type="submit">Filter</button>
         </div>
       </form>
-      {events.loading && !events.data && <Loading what="the audit log" />}
-      {events.failure !== undefined && <ErrorView failure={events.failure} />}
+      <LoadStatus state={events} what="the audit log" />
       {events.data && events.data.data.length === 0 && <Empty>No event{filters.action || filters.actor ? ' matches these filters' : ' yet'}.</Empty>}
       {events.data && events.data.data.length > 0 && (
         <table>

@@ -3,7 +3,7 @@ import { api, isApiFailure, must } from '../api/client';
 import type { paths } from '../api/schema';
 import { Link, inMode, navigate, type Mode, type Place } from '../router';
 import { can, type Me } from '../session';
-import { Empty, ErrorView, Loading, PageHeading, formatTime, useLoad } from '../ui';
+import { Empty, ErrorView, formatTime, LoadStatus, PageHeading, useLoad } from '../ui';
 
 type Template = paths['/v1/task-templates/']['get']['responses'][200]['content']['application/json']['data'][number];
 type TemplateCreate = paths['/v1/task-templates/']['post']['requestBody']['content']['application/json']['data']['attributes'];
@@ -55,8 +55,7 @@ export function TaskTemplates(props: { place: Place; me: Me }) {
           onCreated={(reference) => navigate(inMode(`/task-templates/${encodeURIComponent(reference)}`, mode))}
         />
       )}
-      {list.loading && !list.data && <Loading what="the templates" />}
-      {list.failure !== undefined && <ErrorView failure={list.failure} />}
+      <LoadStatus state={list} what="the templates" />
       {list.data && list.data.data.length === 0 && <Empty>No {mode} template yet.</Empty>}
       {list.data && list.data.data.length > 0 && (
         <table>
@@ -306,8 +305,7 @@ export function TaskTemplate(props: { place: Place; me: Me; reference: string })
           Saved as version {saved}. Tasks made earlier keep the version they were made with.
         </p>
       )}
-      {template.loading && !template.data && <Loading what="the template" />}
-      {template.failure !== undefined && <ErrorView failure={template.failure} />}
+      <LoadStatus state={template} what="the template" />
       {shown && (
         <>
           <dl class="facts">

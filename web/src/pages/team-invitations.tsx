@@ -3,7 +3,7 @@ import { api, must } from '../api/client';
 import type { paths } from '../api/schema';
 import type { Place } from '../router';
 import { can, type Me } from '../session';
-import { Empty, ErrorView, Loading, PageHeading, formatTime, useLoad } from '../ui';
+import { Empty, ErrorView, formatTime, LoadStatus, PageHeading, useLoad } from '../ui';
 import { Confirm, InviteForm, loadRoles, roleName } from './team-common';
 
 type Status = NonNullable<NonNullable<paths['/v1/registration-invitations/']['get']['parameters']['query']>['filter[status]']>;
@@ -106,8 +106,7 @@ export function Invitations(props: { place: Place; me: Me }) {
           </select>
         </div>
       </div>
-      {invitations.loading && !invitations.data && <Loading what="the invitations" />}
-      {invitations.failure !== undefined && <ErrorView failure={invitations.failure} />}
+      <LoadStatus state={invitations} what="the invitations" />
       {invitations.data && invitations.data.data.length === 0 && <Empty>No {status ? `${status} ` : ''}invitation.</Empty>}
       {invitations.data && invitations.data.data.length > 0 && (
         <table>

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, must } from '../api/client';
 import { Link, inMode, type Place } from '../router';
 import { can, type Me } from '../session';
-import { Empty, ErrorView, Loading, PageHeading, formatTime, useLoad } from '../ui';
+import { Empty, ErrorView, formatTime, Loading, LoadStatus, PageHeading, useLoad } from '../ui';
 import { ALLOWED_MOVES, Confirm, InviteForm, STATES, loadRoles, mayGrant, personName, roleName, stateLabel, type User } from './team-common';
 
 const PAGE_SIZE = 25;
@@ -111,8 +111,7 @@ export function People(props: { place: Place; me: Me }) {
         </div>
       </form>
       {roles.failure !== undefined && <ErrorView failure={roles.failure} />}
-      {people.loading && !people.data && <Loading what="the people" />}
-      {people.failure !== undefined && <ErrorView failure={people.failure} />}
+      <LoadStatus state={people} what="the people" />
       {people.data && people.data.data.length === 0 && <Empty>{search.text || search.state || search.role ? 'Nobody matches.' : 'Nobody here yet.'}</Empty>}
       {people.data && people.data.data.length > 0 && (
         <table>
@@ -388,8 +387,7 @@ export function Person(props: { place: Place; me: Me; id: string }) {
       )}
 
       <h2>History</h2>
-      {history.loading && !history.data && <Loading what="the history" />}
-      {history.failure !== undefined && <ErrorView failure={history.failure} />}
+      <LoadStatus state={history} what="the history" />
       {history.data && history.data.data.length === 0 && <Empty>No move yet.</Empty>}
       {history.data && history.data.data.length > 0 && (
         <table>

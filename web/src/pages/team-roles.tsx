@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, must } from '../api/client';
 import type { Place } from '../router';
 import { can, type Me } from '../session';
-import { Empty, ErrorView, Loading, PageHeading, formatTime, useLoad } from '../ui';
+import { Empty, ErrorView, formatTime, LoadStatus, PageHeading, useLoad } from '../ui';
 import { Confirm, loadRoles, mayGrant, permissionsHeld, type Role } from './team-common';
 
 /** Team › Roles: the built-in roles (read only) and the organization's job roles; who holds each. */
@@ -45,8 +45,7 @@ export function Roles(props: { place: Place; me: Me }) {
         </p>
       )}
       {failure !== undefined && <ErrorView failure={failure} />}
-      {roles.loading && !roles.data && <Loading what="the roles" />}
-      {roles.failure !== undefined && <ErrorView failure={roles.failure} />}
+      <LoadStatus state={roles} what="the roles" />
       {roles.data && (
         <>
           <h2>Built-in roles</h2>
@@ -238,8 +237,7 @@ function Holders(props: { role: Role; onClose: () => void }) {
   return (
     <section class="panel" aria-labelledby="holders-heading">
       <h3 id="holders-heading" tabIndex={-1} ref={heading}>Who holds {role.attributes['display-name']}</h3>
-      {holders.loading && !holders.data && <Loading what="the holders" />}
-      {holders.failure !== undefined && <ErrorView failure={holders.failure} />}
+      <LoadStatus state={holders} what="the holders" />
       {holders.data && holders.data.data.length === 0 && <Empty>Nobody holds this role.</Empty>}
       {holders.data && holders.data.data.length > 0 && (
         <ul>

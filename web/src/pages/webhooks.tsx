@@ -3,7 +3,7 @@ import { api, must } from '../api/client';
 import type { paths } from '../api/schema';
 import type { Place } from '../router';
 import { can, type Me } from '../session';
-import { Empty, ErrorView, Loading, PageHeading, SecretOnce, formatTime, useLoad } from '../ui';
+import { Empty, ErrorView, formatTime, LoadStatus, PageHeading, SecretOnce, useLoad } from '../ui';
 
 type Endpoint = paths['/v1/webhook-endpoints/']['get']['responses'][200]['content']['application/json']['data'][number];
 export type EventType = Endpoint['attributes']['events'][number];
@@ -90,8 +90,7 @@ export function Webhooks(props: { place: Place; me: Me }) {
           }
         />
       )}
-      {endpoints.loading && !endpoints.data && <Loading what="the endpoints" />}
-      {endpoints.failure !== undefined && <ErrorView failure={endpoints.failure} />}
+      <LoadStatus state={endpoints} what="the endpoints" />
       {endpoints.data && endpoints.data.data.length === 0 && <Empty>No {mode} endpoint yet.</Empty>}
       {endpoints.data && endpoints.data.data.length > 0 && (
         <table>
