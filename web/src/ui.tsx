@@ -109,3 +109,19 @@ export function LoadStatus(props: { state: { loading: boolean; data?: unknown; f
   if (state.loading && state.data === undefined) return <Loading what={props.what} />;
   return null;
 }
+
+/** The way to the pages on either side of a list's page: a side with no page is disabled. */
+export function Pager(props: { of: string; newer?: () => void; older?: () => void; labels?: [string, string] }) {
+  if (!props.newer && !props.older) return null;
+  const [newer, older] = props.labels ?? ['Newer', 'Older'];
+  return (
+    <nav class="pager" aria-label={`Pages of ${props.of}`}>
+      <button type="button" disabled={!props.newer} onClick={props.newer}>
+        {newer}
+      </button>{' '}
+      <button type="button" disabled={!props.older} onClick={props.older}>
+        {older}
+      </button>
+    </nav>
+  );
+}

@@ -3,7 +3,7 @@ import { api, must } from '../api/client';
 import type { paths } from '../api/schema';
 import { Link, inMode, type Place } from '../router';
 import { can, type Me } from '../session';
-import { Empty, ErrorView, formatTime, LoadStatus, PageHeading, useLoad } from '../ui';
+import { Empty, ErrorView, formatTime, LoadStatus, PageHeading, Pager, useLoad } from '../ui';
 
 type Delivery = paths['/v1/events/{id}/deliveries/']['get']['responses'][200]['content']['application/json']['data'][number];
 
@@ -60,18 +60,12 @@ export function Events(props: { place: Place }) {
           </tbody>
         </table>
       )}
-      <p>
-        {cursors.length > 0 && (
-          <button type="button" onClick={() => setCursors((now) => now.slice(0, -1))}>
-            Newer events
-          </button>
-        )}{' '}
-        {older && (
-          <button type="button" onClick={() => setCursors((now) => [...now, older])}>
-            Older events
-          </button>
-        )}
-      </p>
+      <Pager
+        of="events"
+        labels={['Newer events', 'Older events']}
+        newer={cursors.length > 0 ? () => setCursors((now) => now.slice(0, -1)) : undefined}
+        older={older ? () => setCursors((now) => [...now, older]) : undefined}
+      />
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, must } from '../api/client';
 import { Link, inMode, navigate, type Place } from '../router';
-import { Empty, formatTime, LoadStatus, PageHeading, useLoad } from '../ui';
+import { Empty, formatTime, LoadStatus, PageHeading, Pager, useLoad } from '../ui';
 import { nextCursor } from './events';
 
 /** The filters live in the address (`?status=4xx&route=...&from=...&to=...`), so a filtered list can be shared. */
@@ -129,18 +129,12 @@ export function RequestLogs(props: { place: Place }) {
       <LoadStatus state={logs} what="the requests" />
       {logs.data && logs.data.data.length === 0 && <Empty>{older ? 'No match on this page: look at older requests.' : `No ${mode} request matches.`}</Empty>}
       {logs.data && logs.data.data.length > 0 && <RequestTable logs={logs.data.data} mode={mode} caption={`Requests in ${mode} mode`} />}
-      <p>
-        {cursors.length > 0 && (
-          <button type="button" onClick={() => setWalked({ key, cursors: cursors.slice(0, -1) })}>
-            Newer requests
-          </button>
-        )}{' '}
-        {older && (
-          <button type="button" onClick={() => setWalked({ key, cursors: [...cursors, older] })}>
-            Older requests
-          </button>
-        )}
-      </p>
+      <Pager
+        of="requests"
+        labels={['Newer requests', 'Older requests']}
+        newer={cursors.length > 0 ? () => setWalked({ key, cursors: cursors.slice(0, -1) }) : undefined}
+        older={older ? () => setWalked({ key, cursors: [...cursors, older] }) : undefined}
+      />
     </>
   );
 }

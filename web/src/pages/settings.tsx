@@ -4,7 +4,7 @@ import { api, must } from '../api/client';
 import type { paths } from '../api/schema';
 import { Link, inMode, navigate, type Place } from '../router';
 import { can, type Me } from '../session';
-import { Empty, ErrorView, formatTime, LoadStatus, PageHeading, useLoad } from '../ui';
+import { Empty, ErrorView, formatTime, LoadStatus, PageHeading, Pager, useLoad } from '../ui';
 
 type OrganizationPatch = NonNullable<paths['/v1/organizations/{id}/']['patch']['requestBody']>['content']['application/json']['data']['attributes'];
 type ApiVersion = NonNullable<OrganizationPatch['default-api-version']>;
@@ -577,20 +577,11 @@ function AuditLog(props: { place: Place }) {
           </tbody>
         </table>
       )}
-      {(after.length > 0 || next) && (
-        <p>
-          {after.length > 0 && (
-            <button type="button" onClick={() => setAfter(after.slice(0, -1))}>
-              Newer
-            </button>
-          )}{' '}
-          {next && (
-            <button type="button" onClick={() => setAfter([...after, next])}>
-              Older
-            </button>
-          )}
-        </p>
-      )}
+      <Pager
+        of="audit events"
+        newer={after.length > 0 ? () => setAfter(after.slice(0, -1)) : undefined}
+        older={next ? () => setAfter([...after, next]) : undefined}
+      />
     </>
   );
 }

@@ -3,7 +3,7 @@ import { api, isApiFailure, must } from '../api/client';
 import type { paths } from '../api/schema';
 import { Link, inMode, navigate, type Mode, type Place } from '../router';
 import { can, type Me } from '../session';
-import { Empty, ErrorView, formatTime, LoadStatus, PageHeading, useLoad } from '../ui';
+import { Empty, ErrorView, formatTime, LoadStatus, PageHeading, Pager, useLoad } from '../ui';
 
 type Template = paths['/v1/task-templates/']['get']['responses'][200]['content']['application/json']['data'][number];
 type TemplateCreate = paths['/v1/task-templates/']['post']['requestBody']['content']['application/json']['data']['attributes'];
@@ -85,20 +85,11 @@ export function TaskTemplates(props: { place: Place; me: Me }) {
           </tbody>
         </table>
       )}
-      {(after.length > 0 || next) && (
-        <p>
-          {after.length > 0 && (
-            <button type="button" onClick={() => setAfter(after.slice(0, -1))}>
-              Newer
-            </button>
-          )}{' '}
-          {next && (
-            <button type="button" onClick={() => setAfter([...after, next])}>
-              Older
-            </button>
-          )}
-        </p>
-      )}
+      <Pager
+        of="templates"
+        newer={after.length > 0 ? () => setAfter(after.slice(0, -1)) : undefined}
+        older={next ? () => setAfter([...after, next]) : undefined}
+      />
     </>
   );
 }

@@ -3,7 +3,7 @@ import { api, must } from '../api/client';
 import type { paths } from '../api/schema';
 import type { Place } from '../router';
 import { can, type Me } from '../session';
-import { Empty, ErrorView, formatTime, LoadStatus, PageHeading, useLoad } from '../ui';
+import { Empty, ErrorView, formatTime, LoadStatus, PageHeading, Pager, useLoad } from '../ui';
 import { Confirm, InviteForm, loadRoles, roleName } from './team-common';
 
 type Status = NonNullable<NonNullable<paths['/v1/registration-invitations/']['get']['parameters']['query']>['filter[status]']>;
@@ -158,16 +158,12 @@ export function Invitations(props: { place: Place; me: Me }) {
           </tbody>
         </table>
       )}
-      {(offset > 0 || invitations.data?.links.next) && (
-        <nav class="pager" aria-label="Pages of invitations">
-          <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
-            Previous
-          </button>{' '}
-          <button type="button" disabled={!invitations.data?.links.next} onClick={() => setOffset(offset + PAGE_SIZE)}>
-            Next
-          </button>
-        </nav>
-      )}
+      <Pager
+        of="invitations"
+        labels={['Previous', 'Next']}
+        newer={offset > 0 ? () => setOffset(Math.max(0, offset - PAGE_SIZE)) : undefined}
+        older={invitations.data?.links.next ? () => setOffset(offset + PAGE_SIZE) : undefined}
+      />
     </>
   );
 }

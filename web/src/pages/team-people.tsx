@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, must } from '../api/client';
 import { Link, inMode, type Place } from '../router';
 import { can, type Me } from '../session';
-import { Empty, ErrorView, formatTime, Loading, LoadStatus, PageHeading, useLoad } from '../ui';
+import { Empty, ErrorView, formatTime, Loading, LoadStatus, PageHeading, Pager, useLoad } from '../ui';
 import { ALLOWED_MOVES, Confirm, InviteForm, STATES, loadRoles, mayGrant, personName, roleName, stateLabel, type User } from './team-common';
 
 const PAGE_SIZE = 25;
@@ -138,16 +138,12 @@ export function People(props: { place: Place; me: Me }) {
           </tbody>
         </table>
       )}
-      {(cursors.length > 0 || next) && (
-        <nav class="pager" aria-label="Pages of people">
-          <button type="button" disabled={cursors.length === 0} onClick={() => setCursors((current) => current.slice(0, -1))}>
-            Previous
-          </button>{' '}
-          <button type="button" disabled={!next} onClick={() => next && setCursors((current) => [...current, next])}>
-            Next
-          </button>
-        </nav>
-      )}
+      <Pager
+        of="people"
+        labels={['Previous', 'Next']}
+        newer={cursors.length > 0 ? () => setCursors((current) => current.slice(0, -1)) : undefined}
+        older={next ? () => setCursors((current) => [...current, next]) : undefined}
+      />
     </>
   );
 }
