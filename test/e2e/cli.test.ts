@@ -1,4 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { constructEvent } from '../../sdk/src/webhooks.ts';
@@ -27,8 +29,10 @@ function run(args: string[], key = org.testKey): Promise<{ code: number | null; 
 }
 
 /** Starts `osma listen` and resolves with its printed secret once it is ready. */
-async function startListen(path: string, extra: string[] = []) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'listen', '--forward-to', `${receiver.url}${path}`, ...extra], { env: env(org.testKey) });
+async function startListen(path: string, extra: string[] = [], apiBase = stack.url) {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'listen', '--forward-to', `${receiver.url}${path}`, ...extra], {
+    env: { ...env(org.testKey), OSMA_API_BASE: apiBase },
+  });
   running.push(child);
   let stdout = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -119,6 +123,36 @@ describe('osma listen and osma trigger', { timeout: 90_000 }, () => {
     expect(receiver.at('/catch-up')).toHaveLength(2);
     expect(got.map((entry) => verifiedBoth(entry, secret).event)).toEqual(['tasks.created', 'tasks.deleted']);
     await stop(child);
+  });
+
+  it('catches up after losing the API for a while', async () => {
+    // Prepare: a listener reading the API through a proxy that can fail every request
+    let down = false;
+    const proxy = createServer(async (req, res) => {
+      if (down) return res.writeHead(502).end('{"type":"api_error","message":"down"}');
+      const answer = await fetch(`${stack.url}${req.url}`, { headers: { 'osma-api-key': String(req.headers['osma-api-key']) } });
+      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const { child, secret, output } = await startListen('/outage', [], `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
+    await sleep(1500);
+
+    // Act: events happen while the API cannot be read, then it comes back
+    down = true;
+    expect((await run(['trigger', 'tasks.updated'])).code).toBe(0);
+    await sleep(2500);
+    expect(receiver.at('/outage')).toHaveLength(0);
+    down = false;
+
+    // Assess
+    const got = await receiver.waitFor('/outage', 2, 20_000);
+    await sleep(2500);
+    expect(receiver.at('/outage')).toHaveLength(2);
+    expect(got.map((entry) => verifiedBoth(entry, secret).event)).toEqual(['tasks.created', 'tasks.updated']);
+    expect(output()).toMatch(/Cannot read events .*\n(.|\n)*Connection to the API is back/);
+    await stop(child);
+    proxy.closeAllConnections();
+    proxy.close();
   });
 
   it('a listener started without a look-back forwards nothing older than itself', async () => {
