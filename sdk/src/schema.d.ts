@@ -410,7 +410,7 @@ export interface components {
              * @default routine
              * @enum {string}
              */
-            priority: "routine" | "time_sensitive" | "high_priority" | "urgent";
+            priority?: "routine" | "time_sensitive" | "high_priority" | "urgent";
             /** @description The API reference of the template. */
             template: string;
             /** @description Defaults to the latest version. */
@@ -428,7 +428,7 @@ export interface components {
              */
             reference: string;
             /** @default false */
-            renderless: boolean;
+            renderless?: boolean;
         };
         CreateWebhookEndpointRequest: {
             description?: string | null;
