@@ -70,6 +70,26 @@ function page<T>(first: { data: T[]; has_next: boolean }, fetchAfter: (cursor: s
   };
 }
 
+/**
+ * What `list()` answers: await it for the first page, or iterate it directly with `for await` to
+ * walk the whole list. The first page is fetched once, on the first `then` or iteration.
+ */
+export interface PagePromise<T> extends Promise<Page<T>>, AsyncIterable<T> {}
+
+function pagePromise<T>(load: () => Promise<Page<T>>): PagePromise<T> {
+  let loaded: Promise<Page<T>> | undefined;
+  const first = () => (loaded ??= load());
+  return {
+    then: (onFulfilled, onRejected) => first().then(onFulfilled, onRejected),
+    catch: (onRejected) => first().catch(onRejected),
+    finally: (onFinally) => first().finally(onFinally),
+    [Symbol.toStringTag]: 'PagePromise',
+    async *[Symbol.asyncIterator]() {
+      yield* await first();
+    },
+  } as PagePromise<T>;
+}
+
 type Method = 'GET' | 'POST' | 'DELETE';
 
 /** The Osma API client: one resource object per resource, each method one route. */
@@ -122,9 +142,9 @@ export class Osma {
     return data as Answer<O>;
   }
 
-  private list<O extends Op>(path: string, pathParams: Record<string, string> | undefined, query: object = {}, options?: RequestOptions, cursorOf: (item: ListItem<O>) => string = (item) => (item as { id: string }).id): Promise<Page<ListItem<O>>> {
+  private list<O extends Op>(path: string, pathParams: Record<string, string> | undefined, query: object = {}, options?: RequestOptions, cursorOf: (item: ListItem<O>) => string = (item) => (item as { id: string }).id): PagePromise<ListItem<O>> {
     const fetchPage = (extra: object) => this.send<O>('GET', path, { path: pathParams, query: { ...query, ...extra } }, options) as Promise<{ data: ListItem<O>[]; has_next: boolean }>;
-    return fetchPage({}).then((first) => page(first, (cursor) => fetchPage({ starting_after: cursor, ending_before: undefined }), cursorOf));
+    return pagePromise(() => fetchPage({}).then((first) => page(first, (cursor) => fetchPage({ starting_after: cursor, ending_before: undefined }), cursorOf)));
   }
 
   readonly members = {
