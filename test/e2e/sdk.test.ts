@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newOrganization, stack } from '#test/support/api';
 import { eventually, startReceiver, type Receiver } from '#test/support/receiver';
@@ -196,5 +198,18 @@ describe('the SDK', () => {
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(keys[1]).toBe(keys[0]);
+  });
+
+  it("runs the example script: a member and a task created and listed", async () => {
+    const own = await newOrganization();
+    const { stdout } = await promisify(execFile)('node_modules/.bin/tsx', ['sdk/examples/quickstart.ts'], {
+      env: { ...process.env, OSMA_API_KEY: own.testKey, OSMA_API_BASE: stack.url },
+    });
+    const memberId = /^member\s+(mem_\w+)/m.exec(stdout)?.[1];
+    const taskId = /^task\s+(task_\w+)/m.exec(stdout)?.[1];
+    expect(memberId, stdout).toBeDefined();
+    expect(taskId, stdout).toBeDefined();
+    expect(stdout).toContain(`  ${memberId}  Daisy Demo`);
+    expect(stdout).toContain(`  ${taskId}  ready`);
   });
 });
