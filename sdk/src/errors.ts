@@ -47,18 +47,19 @@ export class OsmaConnectionError extends OsmaError {
   }
 }
 
-const CLASSES: Record<string, new (details: OsmaErrorDetails) => OsmaError> = {
-  invalid_request_error: OsmaInvalidRequestError,
-  idempotency_error: OsmaIdempotencyError,
-  rate_limit_error: OsmaRateLimitError,
-  api_error: OsmaApiError,
-};
+// A Map, so that a hostile `type` such as `__proto__` finds nothing instead of Object's prototype.
+const CLASSES = new Map<string, new (details: OsmaErrorDetails) => OsmaError>([
+  ['invalid_request_error', OsmaInvalidRequestError],
+  ['idempotency_error', OsmaIdempotencyError],
+  ['rate_limit_error', OsmaRateLimitError],
+  ['api_error', OsmaApiError],
+]);
 
 /** The error class for an error answer, chosen by the body's `type` (API error when unknown). */
 export function errorFromAnswer(status: number, requestId: string | undefined, body: unknown): OsmaError {
   const error = (typeof body === 'object' && body !== null ? body : {}) as Partial<OsmaErrorDetails>;
   const type = typeof error.type === 'string' ? error.type : undefined;
-  const Class = (type && CLASSES[type]) || OsmaApiError;
+  const Class = (type && CLASSES.get(type)) || OsmaApiError;
   return new Class({
     message: typeof error.message === 'string' ? error.message : `The API answered ${status}`,
     type: type ?? 'api_error',
