@@ -2,6 +2,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import { errorFromAnswer, OsmaApiError } from './errors.ts';
 import { DEFAULT_RETRY_POLICY, retryingFetch, type RetryPolicy } from './retry.ts';
 import type { components, operations, paths } from './schema.d.ts';
+import * as webhooks from './webhooks.ts';
 
 export const DEFAULT_API_BASE = 'http://localhost:3000';
 
@@ -94,6 +95,9 @@ type Method = 'GET' | 'POST' | 'DELETE';
 
 /** The Osma API client: one resource object per resource, each method one route. */
 export class Osma {
+  /** Webhook signatures: `Osma.webhooks.constructEvent(rawBody, header, secret, toleranceSeconds)`, as Stripe's helper. */
+  static readonly webhooks = webhooks;
+
   /** The openapi-fetch client underneath, typed from the API's document, for anything the resources do not cover. */
   readonly raw: Client<paths>;
 

@@ -81,3 +81,12 @@ describe('constructEvent', () => {
     }
   });
 });
+
+describe('Osma.webhooks', () => {
+  it('is the same helper on the client class, as Stripe.webhooks is', async () => {
+    const { Osma } = await import('../../sdk/src/index.ts');
+    const header = signPayload(body, secret, Math.floor(Date.now() / 1000));
+    expect(Osma.webhooks.constructEvent(body, header, secret, 300)).toMatchObject({ id: 'evt_1', event: 'tasks.created' });
+    expect(() => Osma.webhooks.constructEvent(`${body} `, header, secret, 300)).toThrow(OsmaSignatureVerificationError);
+  });
+});
