@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { signPayload, type WebhookEvent } from '../webhooks.ts';
 import { request, type Connection } from './http.ts';
 
@@ -100,9 +101,12 @@ async function forward(event: WebhookEvent, options: ListenOptions): Promise<voi
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+/**
+ * A pause that Ctrl-C cuts short. It removes its listener from the long-lived signal when it ends
+ * (one left behind per poll would pile up for as long as `listen` runs).
+ */
+async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  await delay(ms, undefined, { signal }).catch((error: unknown) => {
+    if (!signal.aborted) throw error;
   });
 }
