@@ -73,6 +73,32 @@ export function personName(user: { attributes: { 'first-name'?: string; 'last-na
   return name || user.attributes.email || '—';
 }
 
+/** The Invite button, opening the Invite form in its place; nothing for a role that may not invite. */
+export function InviteAction(props: { me: Me; allowed: boolean; roles: Role[] | undefined; onInvited: (email: string) => void }) {
+  const [inviting, setInviting] = useState(false);
+  if (!props.allowed) return null;
+  if (!inviting) {
+    return (
+      <p>
+        <button type="button" onClick={() => setInviting(true)}>
+          Invite
+        </button>
+      </p>
+    );
+  }
+  return (
+    <InviteForm
+      me={props.me}
+      roles={props.roles}
+      onCancel={() => setInviting(false)}
+      onDone={(email) => {
+        setInviting(false);
+        props.onInvited(email);
+      }}
+    />
+  );
+}
+
 /** The Invite form: an email, optional names and the roles to give (only those the caller may grant). */
 export function InviteForm(props: { me: Me; roles: Role[] | undefined; onDone: (email: string) => void; onCancel: () => void }) {
   const [email, setEmail] = useState('');

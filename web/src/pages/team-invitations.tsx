@@ -4,7 +4,7 @@ import type { paths } from '../api/schema';
 import type { Place } from '../router';
 import { can, type Me } from '../session';
 import { Empty, ErrorView, formatTime, LoadStatus, PageHeading, Pager, useLoad } from '../ui';
-import { Confirm, InviteForm, loadRoles, roleName } from './team-common';
+import { Confirm, InviteAction, loadRoles, roleName } from './team-common';
 
 type Status = NonNullable<NonNullable<paths['/v1/registration-invitations/']['get']['parameters']['query']>['filter[status]']>;
 type Invitation = paths['/v1/registration-invitations/']['get']['responses'][200]['content']['application/json']['data'][number];
@@ -24,7 +24,6 @@ export function Invitations(props: { place: Place; me: Me }) {
   const manage = can(me, 'users.manage');
   const [status, setStatus] = useState<Status | ''>('');
   const [offset, setOffset] = useState(0);
-  const [inviting, setInviting] = useState(false);
   const [revoking, setRevoking] = useState<Invitation>();
   const [notice, setNotice] = useState<string>();
   const [failure, setFailure] = useState<unknown>();
@@ -56,25 +55,15 @@ export function Invitations(props: { place: Place; me: Me }) {
         </p>
       )}
       {failure !== undefined && <ErrorView failure={failure} />}
-      {manage && !inviting && (
-        <p>
-          <button type="button" onClick={() => setInviting(true)}>
-            Invite
-          </button>
-        </p>
-      )}
-      {inviting && (
-        <InviteForm
-          me={me}
-          roles={roles.data}
-          onCancel={() => setInviting(false)}
-          onDone={(email) => {
-            setInviting(false);
-            setNotice(`Invitation sent to ${email}.`);
-            invitations.reload();
-          }}
-        />
-      )}
+      <InviteAction
+        me={me}
+        allowed={manage}
+        roles={roles.data}
+        onInvited={(email) => {
+          setNotice(`Invitation sent to ${email}.`);
+          invitations.reload();
+        }}
+      />
       {revoking && (
         <Confirm
           question={`Revoke the invitation of ${revoking.attributes['invited-email']}? Its link stops working and the person becomes inactive.`}

@@ -3,7 +3,7 @@ import { api, must } from '../api/client';
 import { Link, inMode, type Place } from '../router';
 import { can, type Me } from '../session';
 import { Empty, ErrorView, formatTime, Loading, LoadStatus, PageHeading, Pager, useLoad } from '../ui';
-import { ALLOWED_MOVES, Confirm, InviteForm, STATES, loadRoles, mayGrant, personName, roleName, stateLabel, type User } from './team-common';
+import { ALLOWED_MOVES, Confirm, InviteAction, STATES, loadRoles, mayGrant, personName, roleName, stateLabel, type User } from './team-common';
 
 const PAGE_SIZE = 25;
 
@@ -20,7 +20,6 @@ export function People(props: { place: Place; me: Me }) {
   const [text, setText] = useState('');
   const [search, setSearch] = useState({ text: '', state: '', role: '' });
   const [cursors, setCursors] = useState<string[]>([]);
-  const [inviting, setInviting] = useState(false);
   const [invited, setInvited] = useState<string>();
   const roles = useLoad(loadRoles, []);
   const after = cursors[cursors.length - 1];
@@ -56,25 +55,15 @@ export function People(props: { place: Place; me: Me }) {
           Invitation sent to {invited}.
         </p>
       )}
-      {manageUsers && !inviting && (
-        <p>
-          <button type="button" onClick={() => setInviting(true)}>
-            Invite
-          </button>
-        </p>
-      )}
-      {inviting && (
-        <InviteForm
-          me={me}
-          roles={roles.data}
-          onCancel={() => setInviting(false)}
-          onDone={(email) => {
-            setInviting(false);
-            setInvited(email);
-            people.reload();
-          }}
-        />
-      )}
+      <InviteAction
+        me={me}
+        allowed={manageUsers}
+        roles={roles.data}
+        onInvited={(email) => {
+          setInvited(email);
+          people.reload();
+        }}
+      />
       <form
         class="filters"
         role="search"
